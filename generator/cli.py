@@ -1,0 +1,167 @@
+"""The `party365` command: validate, new, schema."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .dates import today as default_today
+from .diagnostics import Diagnostic, render_github, render_json, render_text
+from .project import TOWN_DIR, display_path, find_root
+from .scaffold import ScaffoldError, create_org
+from .schema import FILE_MODELS, SECTORS, json_schema
+from .validate import Result, validate
+
+SCHEMA_DIR = Path("content") / "schema"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 2026-10-08 这样的格式：{value}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="party365", description="春江镇基层党组织“365”提质升级工程：数据检查与网站生成工具")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    check = sub.add_parser("validate", help="检查数据，列出所有问题（文件:行:列）")
+    check.add_argument("paths", nargs="*", type=Path, metavar="路径", help="要检查的文件或文件夹，默认 organizations")
+    check.add_argument(
+        "--format", choices=("text", "github", "json"), default="text", help="输出格式：text（默认）、github（合并请求注释）、json"
+    )
+    check.add_argument("--strict", action="store_true", help="警告也算失败")
+    check.add_argument("--today", type=_date, help="按哪一天检查（默认今天，或 SOURCE_DATE_EPOCH 的日期）")
+
+    new = sub.add_parser("new", help="为新组织生成带说明的 org.yml 模板")
+    new.add_argument("slug", metavar="代号", help="文件夹名：小写拼音、数字和连字符，例如 taoyuan-cun")
+    new.add_argument("--sector", required=True, choices=SECTORS, help="所属领域")
+    new.add_argument("--maintainer", default="your-username", help="维护人的代码仓库用户名")
+    new.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+
+    schema = sub.add_parser("schema", help="生成编辑器使用的 JSON Schema")
+    schema.add_argument("--out", type=Path, help=f"输出文件夹（默认 {SCHEMA_DIR.as_posix()}）")
+    schema.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+    schema.add_argument("--check", action="store_true", help="只检查已有文件是否最新，不写入")
+    return parser
+
+
+def _summary_text(result: Result) -> str:
+    s = result.summary()
+    sectors = "、".join(f"{k} {v} 个" for k, v in s["by_sector"].items())  # type: ignore[union-attr]
+    brands = s["brands"]
+    return (
+        f"已检查 {s['organizations']} 个组织：{sectors}；"
+        f"党建品牌一期 {brands['一期']} 个、二期 {brands['二期']} 个，区级示范点 {s['demo_sites']} 个；"  # type: ignore[index]
+        f"公开事项 {s['disclosures']} 条，公示 {s['notices']} 条。\n"
+        f"结果：{s['errors']} 个错误，{s['warnings']} 个警告。"
+    )
+
+
+def _selected(root: Path, paths: list[Path], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics under the given paths, plus town data (every check depends on it)."""
+    prefixes = [display_path(root, p.resolve()).rstrip("/") for p in paths]
+    if any(p in ("", ".") for p in prefixes) or not prefixes:
+        return diagnostics
+    town = TOWN_DIR.as_posix() + "/"
+    return [d for d in diagnostics if d.path.startswith(town) or any(d.path == p or d.path.startswith(p + "/") for p in prefixes)]
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    paths: list[Path] = args.paths or [Path("organizations")]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.write(f"错误：找不到 {missing[0]}。请在镇数据仓库的根目录运行，或写出正确的路径。\n")
+        return 1
+    root = find_root(paths[0])
+    if root is None:
+        err.write(f"错误：{paths[0]} 及其上级文件夹里没有 organizations/ 或 content/_town/，不像镇数据仓库。\n")
+        return 1
+    result = validate(root, args.today or default_today())
+    shown = _selected(root, paths, result.diagnostics)
+    if args.format == "json":
+        out.write(render_json(shown, result.summary()) + "\n")
+    else:
+        rendered = render_github(shown) if args.format == "github" else render_text(shown)
+        if rendered:
+            out.write(rendered + "\n")
+        out.write(_summary_text(result) + "\n")
+    failed = any(d.is_error for d in shown) or (args.strict and bool(shown))
+    return 1 if failed else 0
+
+
+def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        file = create_org(args.root.resolve(), args.slug, args.sector, default_today(), args.maintainer)
+    except ScaffoldError as exc:
+        err.write(f"错误：{exc}\n")
+        return 1
+    except OSError as exc:
+        err.write(f"错误：无法创建文件夹：{exc.strerror}（{exc.filename}）\n")
+        return 1
+    out.write(f"已生成 {display_path(args.root.resolve(), file)}。按文件里的说明填写，然后运行 party365 validate 检查。\n")
+    return 0
+
+
+def schema_files() -> dict[str, str]:
+    """File name -> JSON text of every schema, as `party365 schema` writes them."""
+    return {
+        f"{kind}.schema.json": json.dumps(json_schema(kind), ensure_ascii=False, indent=2, sort_keys=True) + "\n" for kind in FILE_MODELS
+    }
+
+
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    target = args.out or (args.root / SCHEMA_DIR)
+    files = schema_files()
+    if args.check:
+        stale = [n for n, text in files.items() if not (target / n).is_file() or (target / n).read_text(encoding="utf-8") != text]
+        if stale:
+            err.write(
+                f"错误：{target.as_posix()}/ 里的 JSON Schema 不是最新的：{'、'.join(stale)}。运行 party365 schema 重新生成后提交。\n"
+            )
+            return 1
+        out.write(f"JSON Schema 是最新的（{len(files)} 个文件）。\n")
+        return 0
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (target / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.write(f"错误：无法写入 {target}：{exc.strerror}\n")
+        return 1
+    out.write(f"已写入 {len(files)} 个 JSON Schema 到 {target.as_posix()}/\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        err.write(f"参数错误：{exc}\n运行 party365 --help 查看用法。\n")
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    handlers = {"validate": _validate, "new": _new, "schema": _schema}
+    return handlers[args.command](args, out, err)
+
+
+def run() -> None:  # console script entry point
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Find and load every file of a town: organizations and town-owned data.
+
+Loading is I/O plus YAML; turning loaded data into models and checking rules happens in
+`validate`. Nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Severity
+from .loader import Document, Pos, load_markdown, load_yaml
+
+ORGS_DIR = "organizations"
+TOWN_DIR = Path("content") / "_town"
+TOWN_FILES: dict[str, str] = {
+    "town": "town.yml",
+    "plan": "plan.yml",
+    "assessments": "assessments.yml",
+    "routes": "routes.yml",
+    "holidays": "holidays.yml",
+    "renames": "renames.yml",
+}
+OPTIONAL_TOWN_FILES = {"assessments", "routes", "renames"}
+
+ITEM_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+@dataclass
+class Item:
+    """A dated Markdown item of an organization: a disclosure or a notice."""
+
+    kind: str  # "disclosure" | "notice"
+    doc: Document
+    file: Path
+    date: dt.date | None  # from the file name
+    name: str  # the file name's slug part, stable in URLs
+    model: Any = None
+
+
+@dataclass
+class OrgEntry:
+    slug: str
+    dir: Path
+    doc: Document
+    model: Any = None
+    disclosures: list[Item] = field(default_factory=list)
+    notices: list[Item] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        return self.doc.path
+
+
+@dataclass
+class Dataset:
+    """Everything loaded from one town repository."""
+
+    root: Path
+    today: dt.date
+    orgs: dict[str, OrgEntry] = field(default_factory=dict)
+    town_docs: dict[str, Document] = field(default_factory=dict)
+    town: dict[str, Any] = field(default_factory=dict)  # kind -> validated model
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def documents(self) -> list[Document]:
+        docs = list(self.town_docs.values())
+        for entry in self.orgs.values():
+            docs.append(entry.doc)
+            docs.extend(item.doc for item in entry.disclosures)
+            docs.extend(item.doc for item in entry.notices)
+        return docs
+
+
+def find_root(start: Path) -> Path | None:
+    """The town repository that holds `start`: the nearest folder with organizations/ or content/_town/."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
+        if (folder / ORGS_DIR).is_dir() or (folder / TOWN_DIR).is_dir():
+            return folder
+    return None
+
+
+def display_path(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _load_item(root: Path, kind: str, file: Path) -> Item:
+    display = display_path(root, file)
+    doc = load_markdown(file, display)
+    match = ITEM_NAME_RE.match(file.name)
+    date: dt.date | None = None
+    name = file.stem
+    if match:
+        year, month, day, name = match.groups()
+        try:
+            date = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            match = None
+    if not match:
+        doc.diagnostics.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                Severity.ERROR,
+                "file-name",
+                "文件名格式不对，应为“年-月-日-英文或拼音名.md”",
+                file.name,
+                "例如 2026-10-08-dangfei-q3.md：日期真实存在，名称只用小写字母、数字和连字符",
+            )
+        )
+    return Item(kind, doc, file, date, name)
+
+
+def _load_org(root: Path, folder: Path) -> OrgEntry:
+    org_file = folder / "org.yml"
+    display = display_path(root, org_file)
+    if org_file.is_file():
+        doc = load_yaml(org_file, display)
+    else:
+        doc = Document(display, ok=False)
+        doc.diagnostics.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                Severity.ERROR,
+                "file-missing",
+                "组织文件夹里缺少 org.yml",
+                folder.name + "/",
+                f"运行 party365 new {folder.name} --sector 村 生成模板，或把 org.yaml 等改名为 org.yml",
+            )
+        )
+    entry = OrgEntry(folder.name, folder, doc)
+    for kind, sub in (("disclosure", "disclosures"), ("notice", "notices")):
+        target = entry.disclosures if kind == "disclosure" else entry.notices
+        sub_dir = folder / sub
+        if sub_dir.is_dir():
+            for file in sorted(sub_dir.iterdir()):
+                if file.name.startswith(".") or not file.is_file():
+                    continue
+                if file.suffix.lower() != ".md":
+                    doc.diagnostics.append(
+                        Diagnostic(
+                            display_path(root, file),
+                            1,
+                            1,
+                            Severity.ERROR,
+                            "file-name",
+                            f"{sub}/ 里只能放 .md 文件",
+                            file.name,
+                            "照片放进 photos/；Word 文档请把内容粘贴进 .md 文件",
+                        )
+                    )
+                    continue
+                target.append(_load_item(root, kind, file))
+    return entry
+
+
+def load_dataset(root: Path, today: dt.date) -> Dataset:
+    """Read every file of the town at `root` (YAML and front matter; no rules yet)."""
+    ds = Dataset(root=root, today=today)
+    town_dir = root / TOWN_DIR
+    for kind, name in TOWN_FILES.items():
+        file = town_dir / name
+        if file.is_file():
+            ds.town_docs[kind] = load_yaml(file, display_path(root, file))
+        elif kind not in OPTIONAL_TOWN_FILES:
+            ds.diagnostics.append(
+                Diagnostic(
+                    display_path(root, file),
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "file-missing",
+                    f"缺少镇级数据文件 {name}",
+                    "",
+                    f"在 {TOWN_DIR.as_posix()}/ 下创建 {name}（可参考示例镇的同名文件）",
+                )
+            )
+    orgs_dir = root / ORGS_DIR
+    if orgs_dir.is_dir():
+        for folder in sorted(orgs_dir.iterdir()):
+            if folder.is_dir() and not folder.name.startswith((".", "_")):
+                ds.orgs[folder.name] = _load_org(root, folder)
+    return ds
+
+
+def first_pos(doc: Document) -> Pos:
+    return getattr(doc.data, "pos", Pos(1, 1))

@@ -1,0 +1,32 @@
+"""Validation rules, one module per concern. Each module has `RULES` (id -> what it checks)
+and `check(dataset)` yielding diagnostics. The schema rule runs first: it builds the models
+the other rules read."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import brands, compliance, content, notices, photos, privacy, refs, schema
+
+MODULES: tuple[ModuleType, ...] = (schema, privacy, content, photos, notices, refs, brands, compliance)
+
+LOADER_RULES = {
+    "yaml-syntax": "YAML 语法错误",
+    "yaml-tab": "缩进里有 Tab",
+    "yaml-duplicate-key": "字段重复",
+    "yaml-alias": "使用了锚点、别名或合并键",
+    "file-encoding": "文件不是 UTF-8 编码（如 GBK）",
+    "file-too-large": "文本文件超过 512 KB",
+    "file-front-matter": "Markdown 缺少字段区",
+    "file-name": "公开事项文件名格式不对",
+    "file-missing": "缺少必需的文件",
+    "file-unreadable": "无法读取文件",
+}
+
+
+def all_rules() -> dict[str, str]:
+    """Every rule id with a one-line description, for docs and tests."""
+    rules = dict(LOADER_RULES)
+    for module in MODULES:
+        rules.update(module.RULES)
+    return rules

@@ -1,0 +1,158 @@
+"""Compliance findings against the plan's standards. Always warnings, never errors: they feed
+the progress dashboard and remind the clerk; they never block a pull request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..dates import STALE_DAYS, quarter_label, quarter_start
+from ..diagnostics import Diagnostic, Severity
+from ..loader import position
+from ..project import Dataset, OrgEntry
+from ..schema import HALL_MINIMUM, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG, SPACE_MINIMUM
+
+RULES = {
+    "compliance-space": "活动场所面积低于标准（村 120、社区 300、大厅 60 平方米）",
+    "compliance-liuyou": "机关、企业活动室“六有”不全",
+    "compliance-liutongyi": "村（社区）“六统一”不全",
+    "compliance-shiqiang-missing": "“十上墙”栏目没有任何公开内容",
+    "compliance-shiqiang-stale": "“十上墙”栏目本季度没有更新",
+    "compliance-brand-incomplete": "品牌档案不完整（理念、做法、成效、照片）",
+    "compliance-stale": "超过 90 天未核实",
+}
+
+
+@dataclass(frozen=True)
+class ShiqiangStatus:
+    missing: tuple[str, ...]
+    stale: tuple[str, ...]
+
+
+def shiqiang_status(entry: OrgEntry, today: dt.date) -> ShiqiangStatus:
+    """Which required 十上墙 headings have no item at all, and which none this quarter."""
+    required = REQUIRED_SHIQIANG[entry.model.sector]
+    latest: dict[str, dt.date] = {}
+    for item in entry.disclosures:
+        model = item.model
+        if model is None or model.withdrawn is not None or item.date is None or item.date > today:
+            continue
+        if item.date > latest.get(model.category, dt.date.min):
+            latest[model.category] = item.date
+    since = quarter_start(today)
+    missing = tuple(h for h in required if h not in latest)
+    stale = tuple(h for h in required if h in latest and latest[h] < since)
+    return ShiqiangStatus(missing, stale)
+
+
+def _warn(entry: OrgEntry, loc: tuple[str, ...], rule: str, message: str, found: str, fix: str) -> Diagnostic:
+    pos = position(entry.doc.data, loc)
+    return Diagnostic(entry.doc.path, pos.line, pos.col, Severity.WARNING, rule, message, found, fix)
+
+
+def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
+    org = entry.model
+    space = org.space
+    minimum = SPACE_MINIMUM.get(org.sector)
+    if minimum is not None and space.area is not None and space.area < minimum:
+        yield _warn(
+            entry,
+            ("space", "area"),
+            "compliance-space",
+            f"{org.sector}活动场所面积低于 {minimum:g} 平方米的标准",
+            f"{space.area:g} 平方米",
+            "面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
+        )
+    if org.sector == "社区" and space.hall_area is not None and space.hall_area < HALL_MINIMUM:
+        yield _warn(
+            entry,
+            ("space", "hall_area"),
+            "compliance-space",
+            f"社区党员群众服务中心大厅面积低于 {HALL_MINIMUM} 平方米的标准",
+            f"{space.hall_area:g} 平方米",
+            "面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
+        )
+    if org.sector in ("村", "社区"):
+        gaps = [x for x in LIUTONGYI if x not in space.liutongyi]
+        if gaps and space.liutongyi:
+            yield _warn(
+                entry,
+                ("space", "liutongyi"),
+                "compliance-liutongyi",
+                "“六统一”还没有全部做到",
+                "缺 " + "、".join(gaps),
+                "做到后把该项加进 space.liutongyi 列表",
+            )
+    elif not space.shared_with:
+        gaps = [x for x in LIUYOU if x not in space.liuyou]
+        if gaps and space.liuyou:
+            yield _warn(
+                entry,
+                ("space", "liuyou"),
+                "compliance-liuyou",
+                "党员活动室“六有”还没有全部做到",
+                "缺 " + "、".join(gaps),
+                "做到后把该项加进 space.liuyou 列表",
+            )
+
+
+def _shiqiang(entry: OrgEntry, today: dt.date) -> Iterator[Diagnostic]:
+    status = shiqiang_status(entry, today)
+    if status.missing:
+        yield _warn(
+            entry,
+            ("sector",),
+            "compliance-shiqiang-missing",
+            f"“十上墙”有 {len(status.missing)} 个栏目还没有公开内容",
+            "、".join(status.missing),
+            "在 disclosures/ 里为每个栏目新建一条公开事项（category 写栏目名）",
+        )
+    if status.stale:
+        yield _warn(
+            entry,
+            ("sector",),
+            "compliance-shiqiang-stale",
+            f"“十上墙”有 {len(status.stale)} 个栏目 {quarter_label(today)} 还没有更新",
+            "、".join(status.stale),
+            "本季度内为这些栏目各发一条新的公开事项",
+        )
+
+
+def _brand(entry: OrgEntry) -> Iterator[Diagnostic]:
+    brand = entry.model.brand
+    if brand is None:
+        return
+    gaps = [
+        label
+        for label, present in (("品牌理念", brand.idea), ("主要做法", brand.practices), ("工作成效", brand.results), ("照片", brand.photos))
+        if not present
+    ]
+    if gaps:
+        yield _warn(
+            entry,
+            ("brand",),
+            "compliance-brand-incomplete",
+            "品牌档案还不完整",
+            "缺 " + "、".join(gaps),
+            "在 brand: 下补上 idea、practices、results 和 photos",
+        )
+
+
+def check(ds: Dataset) -> Iterator[Diagnostic]:
+    for entry in ds.orgs.values():
+        if entry.model is None:
+            continue
+        yield from _space(entry)
+        yield from _shiqiang(entry, ds.today)
+        yield from _brand(entry)
+        age = (ds.today - entry.model.updated).days
+        if age > STALE_DAYS:
+            yield _warn(
+                entry,
+                ("updated",),
+                "compliance-stale",
+                f"信息已经 {age} 天没有核实（超过 {STALE_DAYS} 天）",
+                str(entry.model.updated),
+                "核对 org.yml 的内容，无误后把 updated 改为今天的日期",
+            )

@@ -1,0 +1,164 @@
+"""Reference rule: folder names are valid slugs, references between organizations resolve,
+coordinates lie inside the town, and 联建 partnerships are claimed by both sides."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from ..diagnostics import Diagnostic, Severity
+from ..loader import Document, position
+from ..project import Dataset
+from ..schema import SLUG_RE
+
+RULES = {
+    "slug-format": "组织文件夹名不是合法代号",
+    "slug-reused": "文件夹名和已改名组织的旧代号重复（旧网址要保留跳转）",
+    "item-date": "公开事项的 date 与文件名日期不一致",
+    "geo-outside-town": "坐标不在全镇范围内",
+    "ref-parent": "上级党组织代号不存在",
+    "ref-partner": "联建单位代号不存在或是自己",
+    "ref-partner-one-sided": "联建关系只有一方填写（仅警告）",
+    "ref-host": "联建共享场所的代号不存在",
+    "ref-route-stop": "线路站点代号不存在或没有位置",
+    "ref-assessment": "考核评价里的组织代号不存在",
+    "ref-rename": "改名记录的新代号不存在",
+}
+
+
+def _diag(
+    doc: Document, loc: tuple[Any, ...], rule: str, message: str, found: str, fix: str, severity: Severity = Severity.ERROR
+) -> Diagnostic:
+    pos = position(doc.data, loc)
+    return Diagnostic(doc.path, pos.line, pos.col, severity, rule, message, found, fix)
+
+
+def _unknown(ds: Dataset, slug: str) -> str:
+    near = difflib.get_close_matches(slug, list(ds.orgs), n=1, cutoff=0.6)
+    return f"是不是 {near[0]}？" if near else "代号就是 organizations/ 下的文件夹名，检查拼写"
+
+
+def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
+    renamed = {r.old for r in getattr(ds.town.get("renames"), "renames", [])}
+    for slug, entry in ds.orgs.items():
+        doc = entry.doc
+        if not SLUG_RE.match(slug):
+            yield Diagnostic(
+                doc.path,
+                1,
+                1,
+                Severity.ERROR,
+                "slug-format",
+                "组织文件夹名只能用小写拼音、数字和连字符",
+                slug,
+                "例如 taoyuan-cun；代号会成为网址，定下后不要再改",
+            )
+        if slug in renamed:
+            yield Diagnostic(
+                doc.path,
+                1,
+                1,
+                Severity.ERROR,
+                "slug-reused",
+                "这个代号属于一个已改名的组织，旧网址必须继续跳转",
+                slug,
+                "换一个新代号作为文件夹名",
+            )
+        org = entry.model
+        if org is None:
+            continue
+        if org.parent and (org.parent not in ds.orgs or org.parent == slug):
+            yield _diag(doc, ("parent",), "ref-parent", "上级党组织代号不存在", org.parent, _unknown(ds, org.parent))
+        if org.space.shared_with and (org.space.shared_with not in ds.orgs or org.space.shared_with == slug):
+            yield _diag(
+                doc,
+                ("space", "shared_with"),
+                "ref-host",
+                "联建共享场所的组织代号不存在",
+                org.space.shared_with,
+                _unknown(ds, org.space.shared_with),
+            )
+        if org.location is not None and (bbox := getattr(ds.town.get("town"), "bbox", None)) is not None:
+            lat, lon = org.location.lat, org.location.lon
+            if not (bbox.south <= lat <= bbox.north and bbox.west <= lon <= bbox.east):
+                yield _diag(
+                    doc,
+                    ("location",),
+                    "geo-outside-town",
+                    "坐标不在全镇范围内",
+                    f"{lat}, {lon}",
+                    f"纬度应在 {bbox.south}～{bbox.north}，经度应在 {bbox.west}～{bbox.east}；"
+                    "检查是否把纬度和经度写反，或用了百度/高德坐标（应为 WGS-84）",
+                )
+        if org.brand is not None:
+            for i, partner in enumerate(org.brand.partners):
+                loc = ("brand", "partners", i)
+                other = ds.orgs.get(partner)
+                if other is None or partner == slug:
+                    yield _diag(
+                        doc,
+                        loc,
+                        "ref-partner",
+                        "联建单位代号不存在" if partner != slug else "不能把自己写成联建单位",
+                        partner,
+                        _unknown(ds, partner),
+                    )
+                elif other.model is not None and (other.model.brand is None or slug not in other.model.brand.partners):
+                    yield _diag(
+                        doc,
+                        loc,
+                        "ref-partner-one-sided",
+                        f"{partner} 没有把本组织列为联建单位，联建关系暂不在对方页面显示",
+                        partner,
+                        f"请 {partner} 在其 org.yml 的 brand.partners 里加上 {slug}",
+                        Severity.WARNING,
+                    )
+        for item in entry.disclosures:
+            if item.model is not None and item.model.date and item.date and item.model.date != item.date:
+                yield _diag(
+                    item.doc,
+                    ("date",),
+                    "item-date",
+                    "date 与文件名开头的日期不一致",
+                    str(item.model.date),
+                    f"删掉 date 行（以文件名的 {item.date} 为准），或把文件改名",
+                )
+
+
+def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
+    routes = ds.town.get("routes")
+    if routes is not None:
+        doc = ds.town_docs["routes"]
+        for r, route in enumerate(routes.routes):
+            for s, stop in enumerate(route.stops):
+                loc = ("routes", r, "stops", s)
+                entry = ds.orgs.get(stop)
+                if entry is None:
+                    yield _diag(doc, loc, "ref-route-stop", f"线路“{route.name}”的站点代号不存在", stop, _unknown(ds, stop))
+                elif entry.model is not None and entry.model.location is None:
+                    yield _diag(
+                        doc,
+                        loc,
+                        "ref-route-stop",
+                        f"线路“{route.name}”的站点 {stop} 没有填写位置",
+                        stop,
+                        f"请 {stop} 在 org.yml 里填写 location（lat、lon）",
+                    )
+    assessments = ds.town.get("assessments")
+    if assessments is not None:
+        doc = ds.town_docs["assessments"]
+        for i, entry in enumerate(assessments.entries):
+            if entry.org not in ds.orgs:
+                yield _diag(doc, ("entries", i, "org"), "ref-assessment", "考核评价里的组织代号不存在", entry.org, _unknown(ds, entry.org))
+    renames = ds.town.get("renames")
+    if renames is not None:
+        doc = ds.town_docs["renames"]
+        for i, rename in enumerate(renames.renames):
+            if rename.new not in ds.orgs:
+                yield _diag(doc, ("renames", i, "to"), "ref-rename", "改名记录的新代号不存在", rename.new, _unknown(ds, rename.new))
+
+
+def check(ds: Dataset) -> Iterator[Diagnostic]:
+    yield from _check_org_refs(ds)
+    yield from _check_town_refs(ds)

@@ -1,0 +1,248 @@
+"""Schema rule: types, enums, required fields (also by sector), unknown keys with the near name.
+
+Pydantic does the checking; this module translates its errors into Chinese diagnostics at the
+line and column of the offending key or value.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..diagnostics import Diagnostic, Severity
+from ..loader import Document, Pos, YMap, position
+from ..project import Dataset
+from ..schema import FILE_MODELS, REQUIRED_BY_SECTOR, json_schema
+
+RULES = {
+    "schema-required": "缺少必填字段",
+    "schema-unknown-key": "不认识的字段（会提示最接近的正确字段名）",
+    "schema-enum": "取值不在可选范围内",
+    "schema-type": "类型不对（文字、数字、日期、列表……）",
+    "schema-value": "数值或格式超出允许范围",
+    "schema-sector-required": "按所属领域必须填写的字段",
+}
+
+
+@cache
+def _schema(kind: str) -> dict[str, Any]:
+    return json_schema(kind)
+
+
+def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while True:
+        if "$ref" in node:
+            node = root["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        elif "anyOf" in node:
+            options = [o for o in node["anyOf"] if o.get("type") != "null"]
+            node = options[0] if options else node
+            if "anyOf" in node or "$ref" in node:
+                continue
+            return node
+        else:
+            return node
+
+
+def _schema_at(kind: str, loc: tuple[Any, ...]) -> dict[str, Any] | None:
+    """The JSON Schema node that describes the value at `loc` in a file of `kind`."""
+    root = _schema(kind)
+    node = _resolve(root, root)
+    for part in loc:
+        if isinstance(part, int) and "items" in node:
+            node = _resolve(root, node["items"])
+        elif isinstance(part, str) and part in node.get("properties", {}):
+            node = _resolve(root, node["properties"][part])
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = _resolve(root, node["additionalProperties"])
+        else:
+            return None
+    return node
+
+
+def _label(kind: str, loc: tuple[Any, ...]) -> str:
+    """`brand.batch（批次）` for a message."""
+    dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in loc).replace(".[", "[")
+    node = _schema_at(kind, loc)
+    title = node.get("title") if node else None
+    return f"{dotted}（{title}）" if title else dotted
+
+
+def _choices(values: list[Any]) -> str:
+    return "、".join(str(v) for v in values)
+
+
+_TYPE_WORDS = {
+    "string": ("文字", '给值加上英文引号，例如 phone: "0519-88881234"'),
+    "int": ("整数", "只写阿拉伯数字，例如 total: 36"),
+    "float": ("数字", "只写数字、不带单位，例如 area: 320"),
+    "bool": ("true 或 false", "写 true（是）或 false（否）"),
+    "date": ("日期", "写成 2026-10-08 这样的格式，月和日都用两位数"),
+    "list": ("列表", "每一项单独一行，以“- ”开头"),
+    "dict": ("若干子字段", "在下一行缩进两个空格，写“子字段: 值”"),
+    "model": ("若干子字段", "在下一行缩进两个空格，写“子字段: 值”"),
+}
+
+
+def _type_word(error_type: str) -> tuple[str, str] | None:
+    for prefix, words in _TYPE_WORDS.items():
+        if error_type.startswith(prefix) or error_type.startswith(f"{prefix}_"):
+            return words
+    if error_type == "model_attributes_type":
+        return _TYPE_WORDS["model"]
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    return str(value)
+
+
+def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
+    loc: tuple[Any, ...] = tuple(error["loc"])
+    etype: str = error["type"]
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    value = error.get("input")
+    label = _label(kind, loc)
+    key = str(loc[-1]) if loc else ""
+    pos = position(doc.data, loc)
+    rule, message, found, fix = "schema-type", f"{label} 的值不对", _show(value), ""
+
+    if etype == "missing":
+        rule = "schema-required"
+        pos = position(doc.data, loc[:-1], key=True) if len(loc) > 1 else getattr(doc.data, "pos", Pos(1, 1))
+        message, found = f"缺少必填字段 {label}", ""
+        fix = f"加上一行“{key}: …”"
+    elif etype == "extra_forbidden":
+        rule = "schema-unknown-key"
+        pos = position(doc.data, loc, key=True)
+        parent = _schema_at(kind, loc[:-1]) or {}
+        names = list(parent.get("properties", {}))
+        message, found = f"不认识的字段“{key}”", key
+        near = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+        if near:
+            title = parent["properties"][near[0]].get("title", "")
+            fix = f"是不是要写“{near[0]}”（{title}）？" if title else f"是不是要写“{near[0]}”？"
+        else:
+            fix = f"这一层可用的字段：{_choices(names)}"
+    elif etype in ("literal_error", "enum"):
+        rule = "schema-enum"
+        node = _schema_at(kind, loc) or {}
+        options = node.get("enum") or ([node["const"]] if "const" in node else [])
+        message = f"{label} 的值不在可选范围内"
+        near = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.3)
+        fix = f"只能填：{_choices(options)}" + (f"（是不是“{near[0]}”？）" if near and near[0] != str(value) else "")
+    elif (words := _type_word(etype)) is not None:
+        expected, fix = words
+        message = f"{label} 应为{expected}"
+    elif etype in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        rule = "schema-value"
+        bounds = {"greater_than_equal": "不能小于", "greater_than": "必须大于", "less_than_equal": "不能大于", "less_than": "必须小于"}
+        limit = next(iter(ctx.values()), "")
+        message = f"{label} {bounds[etype]} {limit}"
+        fix = "检查数字是否写对"
+    elif etype in ("string_too_short", "too_short"):
+        rule = "schema-value"
+        need = ctx.get("min_length", 1)
+        message = f"{label} 不能为空" if need <= 1 else f"{label} 至少要有 {need} 项"
+        fix = "补上内容"
+    elif etype == "string_pattern_mismatch":
+        rule = "schema-value"
+        message = f"{label} 的格式不对"
+        if "组织代号" in label or "代号" in label:
+            fix = "只用小写拼音、数字和连字符，例如 taoyuan-cun"
+        elif "site_url" in label:
+            fix = "写完整网址并以 / 结尾，例如 https://www.example.gov.cn/"
+        elif "color" in label:
+            fix = '写 6 位十六进制颜色，例如 "#C8102E"（要加引号）'
+        else:
+            fix = f"应符合格式 {ctx.get('pattern', '')}"
+    else:
+        rule = "schema-value"
+        message = f"{label}：{error.get('msg', '值不对')}"
+        fix = "按说明修改这个值"
+    return Diagnostic(doc.path, pos.line, pos.col, Severity.ERROR, rule, message, found, fix)
+
+
+def validate_document(kind: str, doc: Document) -> tuple[Any, list[Diagnostic]]:
+    """Validate one loaded document against its model. Returns (model or None, diagnostics)."""
+    if not doc.ok:
+        return None, []
+    if not isinstance(doc.data, YMap):
+        return None, [
+            Diagnostic(
+                doc.path,
+                1,
+                1,
+                Severity.ERROR,
+                "schema-type",
+                "文件内容应为若干“字段: 值”" if doc.data is not None else "文件是空的",
+                _show(doc.data) if doc.data is not None else "",
+                "参照模板填写（party365 new 可以生成模板）",
+            )
+        ]
+    try:
+        return FILE_MODELS[kind].model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, [_translate(kind, doc, e) for e in exc.errors(include_url=False)]
+
+
+def _has(data: Any, dotted: str) -> bool:
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or node.get(part) in (None, "", []):
+            return False
+        node = node[part]
+    return True
+
+
+def _sector_required(doc: Document, model: Any) -> Iterator[Diagnostic]:
+    sector = model.sector
+    for dotted in REQUIRED_BY_SECTOR.get(sector, ()):
+        if not _has(doc.data, dotted):
+            loc = tuple(dotted.split("."))
+            pos = position(doc.data, loc[:-1], key=True)
+            yield Diagnostic(
+                doc.path,
+                pos.line,
+                pos.col,
+                Severity.ERROR,
+                "schema-sector-required",
+                f"{sector}党组织必须填写 {_label('org', loc)}",
+                "",
+                f"在 {loc[0]}: 下加上“{loc[-1]}: …”",
+            )
+    if sector == "企业" and not (_has(doc.data, "space.liuyou") or _has(doc.data, "space.shared_with")):
+        pos = position(doc.data, ("space",), key=True)
+        yield Diagnostic(
+            doc.path,
+            pos.line,
+            pos.col,
+            Severity.ERROR,
+            "schema-sector-required",
+            "企业党组织要么填写自己活动室的“六有”（space.liuyou），要么填写联建共享的场所（space.shared_with）",
+            "",
+            "有自己的党员活动室就写 liuyou，和所在村（社区）共用场所就写 shared_with: 对方代号",
+        )
+
+
+def check(ds: Dataset) -> Iterator[Diagnostic]:
+    """Validate every document of the dataset, storing the models on the dataset."""
+    for kind, doc in ds.town_docs.items():
+        model, problems = validate_document(kind, doc)
+        ds.town[kind] = model
+        yield from problems
+    for entry in ds.orgs.values():
+        entry.model, problems = validate_document("org", entry.doc)
+        yield from problems
+        if entry.model is not None:
+            yield from _sector_required(entry.doc, entry.model)
+        for item in [*entry.disclosures, *entry.notices]:
+            item.model, problems = validate_document(item.kind, item.doc)
+            yield from problems
