@@ -153,7 +153,7 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 _PROBLEMS = {
-    "mapping values are not allowed here": (
+    "mapping values are not allowed": (
         "这里不能出现冒号“:”",
         '值里含有冒号时请给整个值加上引号，例如 title: "时间：周五"；也可能是上一行缩进不对',
     ),
@@ -182,6 +182,31 @@ def _syntax_error(display: str, exc: yaml.MarkedYAMLError, line_offset: int) -> 
     return _error(display, Pos(line, col), "yaml-syntax", message, problem, fix)
 
 
+def _anchors_and_aliases(text: str, display: str, line_offset: int) -> list[Diagnostic]:
+    """Every anchor (&name) and alias (*name), found by the scanner before anything is built,
+    so a "billion laughs" document is refused without being expanded."""
+    if "&" not in text and "*" not in text:
+        return []
+    found: list[Diagnostic] = []
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                sign = "*" if isinstance(token, yaml.AliasToken) else "&"
+                found.append(
+                    _error(
+                        display,
+                        Pos(token.start_mark.line + 1 + line_offset, token.start_mark.column + 1),
+                        "yaml-alias",
+                        "不允许使用 YAML 锚点和别名（&名称 / *名称）",
+                        f"{sign}{token.value}",
+                        "把要重复的内容直接写出来；文字里的 * 和 & 请放在引号里",
+                    )
+                )
+    except yaml.YAMLError:
+        return found  # the composer reports the syntax error itself
+    return found
+
+
 class _Builder:
     """Turns a composed node tree into YMap/YList values, reporting what YAML allows but we do not."""
 
@@ -189,26 +214,12 @@ class _Builder:
         self.loader = loader
         self.display = display
         self.offset = line_offset
-        self.seen: set[int] = set()
         self.diagnostics: list[Diagnostic] = []
 
     def pos(self, node: yaml.Node) -> Pos:
         return Pos(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node) -> Any:
-        if id(node) in self.seen:
-            self.diagnostics.append(
-                _error(
-                    self.display,
-                    self.pos(node),
-                    "yaml-alias",
-                    "不允许使用 YAML 锚点和别名（&名称 / *名称）",
-                    "*别名",
-                    "把要重复的内容直接写出来",
-                )
-            )
-            return None
-        self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._build_map(node)
         if isinstance(node, yaml.SequenceNode):
@@ -217,7 +228,20 @@ class _Builder:
                 items.item_pos.append(self.pos(child))
                 items.append(self.build(child))
             return items
-        return self.loader.construct_object(node)
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. the date 2026-02-30
+            self.diagnostics.append(
+                _error(
+                    self.display,
+                    self.pos(node),
+                    "yaml-syntax",
+                    "这个值无法识别",
+                    f"{node.value}（{exc}）",
+                    "检查日期是否真实存在（如 2 月没有 30 日）；不是日期或数字的文字请加引号",
+                )
+            )
+            return None
 
     def _build_map(self, node: yaml.MappingNode) -> YMap:
         result = YMap(self.pos(node))
@@ -268,6 +292,9 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
     ]
     if tabs:
         return None, tabs, False
+    refused = _anchors_and_aliases(text, display, line_offset)
+    if refused:
+        return None, refused, False
     loader = _BaseLoader(text)
     try:
         node = loader.get_single_node()
@@ -277,20 +304,26 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
         data = builder.build(node)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(display, exc, line_offset)], False
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a date like 2026-02-30
-        return None, [
-            _error(
-                display,
-                Pos(1 + line_offset, 1),
-                "yaml-syntax",
-                "YAML 内容无法解析",
-                str(exc),
-                "检查日期是否真实存在（如 2月30日）、数字是否写对",
-            )
-        ]
+    except yaml.YAMLError as exc:
+        return (
+            None,
+            [
+                _error(
+                    display,
+                    Pos(1 + line_offset, 1),
+                    "yaml-syntax",
+                    "YAML 内容无法解析",
+                    str(exc),
+                    "检查这一行及上一行的缩进、冒号和引号",
+                )
+            ],
+            False,
+        )
     finally:
         loader.dispose()
-    return data, builder.diagnostics, not any(d.is_error for d in builder.diagnostics)
+    # A duplicate key keeps its first value, so the rest of the file can still be checked.
+    ok = all(d.rule == "yaml-duplicate-key" for d in builder.diagnostics)
+    return data, builder.diagnostics, ok
 
 
 def load_yaml(file: Path, display: str) -> Document:

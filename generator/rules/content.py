@@ -30,7 +30,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
         "改为普通链接，例如 [视频](https://example.com/video)",
     ),
     (
-        re.compile(r"<!--|<\s*/?\s*(?!script\b|iframe\b|frame\b|frameset\b|object\b|embed\b)[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>"),
+        re.compile(r"<!--|</?(?!script\b|iframe\b|frame\b|frameset\b|object\b|embed\b)[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>"),
         "content-html",
         "不能写 HTML 标签，只能用 Markdown",
         "删掉尖括号标签；换行请空一行，加粗用 **文字**，链接用 [文字](https://…)",

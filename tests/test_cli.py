@@ -1,0 +1,140 @@
+"""The party365 command as a clerk and CI use it: exit codes, three output formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+from conftest import REPO, Town, disclosure_md, org_yml
+
+from generator import cli
+from generator.rules import all_rules
+
+
+def _broken_town(town: Town) -> None:
+    town.add_org("a-cun")
+    town.write(
+        "organizations/a-cun/org.yml", org_yml().replace("sector: 村", "sector: 农村").replace("kind: 党委", "kind: 党委\nkind: 党支部")
+    )
+    town.add_org("b-cun")
+    town.write("organizations/b-cun/disclosures/2026-11-02-x.md", disclosure_md("两民工作", body="<script>alert(1)</script>\n"))
+
+
+def test_validate_reports_every_problem_with_place(town: Town, cli_run) -> None:
+    _broken_town(town)
+    result = cli_run("validate", str(town.root / "organizations"), "--today", "2026-11-26")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert (
+        lines[0]
+        == "organizations/a-cun/org.yml:6:1: 错误 [yaml-duplicate-key] 字段“kind”重复出现，第 5 行已经写过（发现：kind） 修改：删掉其中一个，或把两处内容合并到一处"
+    )
+    assert any(line.startswith("organizations/b-cun/disclosures/2026-11-02-x.md:6:1: 错误 [content-script]") for line in lines)
+    assert "已检查 2 个组织" in result.out and "3 个错误" in result.out
+
+
+def test_yaml_syntax_first(town: Town, cli_run) -> None:
+    _broken_town(town)
+    town.write("organizations/b-cun/org.yml", "name: [未闭合\n")
+    result = cli_run("validate", str(town.root), "--today", "2026-11-26")
+    rules = [line.split("[", 1)[1].split("]", 1)[0] for line in result.out.splitlines() if ": 错误 [" in line]
+    assert rules == ["yaml-duplicate-key", "yaml-syntax", "schema-enum", "content-script"]
+
+
+def test_github_annotations(town: Town, cli_run) -> None:
+    _broken_town(town)
+    result = cli_run("validate", str(town.root / "organizations"), "--format", "github", "--today", "2026-11-26")
+    assert result.code == 1
+    assert "::error file=organizations/a-cun/org.yml,line=6,col=1,title=yaml-duplicate-key::字段“kind”重复出现" in result.out
+
+
+def test_json_output(town: Town, cli_run) -> None:
+    _broken_town(town)
+    result = cli_run("validate", str(town.root / "organizations"), "--format", "json", "--today", "2026-11-26")
+    payload = json.loads(result.out)
+    first = payload["diagnostics"][0]
+    assert set(first) == {"path", "line", "col", "severity", "rule", "message", "found", "fix"}
+    assert first["severity"] == "error" and payload["summary"]["errors"] == 3
+
+
+def test_validate_one_folder_shows_only_its_problems(town: Town, cli_run) -> None:
+    _broken_town(town)
+    result = cli_run("validate", str(town.root / "organizations" / "b-cun"), "--today", "2026-11-26")
+    assert result.code == 1 and "a-cun" not in result.out.split("已检查")[0]
+
+
+def test_outside_any_town(tmp_path, cli_run) -> None:
+    result = cli_run("validate", str(tmp_path))
+    assert result.code == 1 and "不像镇数据仓库" in result.err
+    result = cli_run("validate", str(tmp_path / "nope"))
+    assert result.code == 1 and "找不到" in result.err
+
+
+def test_bad_arguments_are_chinese(cli_run) -> None:
+    result = cli_run("validate", "--format", "xml")
+    assert result.code == 2 and "参数错误" in result.err
+
+
+@pytest.mark.parametrize("sector", ["村", "社区", "机关事业单位", "企业"])
+def test_scaffold_validates_as_written(town: Town, cli_run, sector: str) -> None:
+    result = cli_run("new", "xin-zuzhi", "--sector", sector, "--root", str(town.root))
+    assert result.code == 0, result.err
+    text = (town.root / "organizations/xin-zuzhi/org.yml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../content/schema/org.schema.json")
+    errors = [d for d in town.validate().diagnostics if d.is_error]
+    assert errors == []
+
+
+def test_scaffold_never_overwrites(town: Town, cli_run) -> None:
+    town.add_org("a-cun")
+    before = (town.root / "organizations/a-cun/org.yml").read_bytes()
+    result = cli_run("new", "a-cun", "--sector", "村", "--root", str(town.root))
+    assert result.code == 1 and "已经存在" in result.err
+    assert (town.root / "organizations/a-cun/org.yml").read_bytes() == before
+    assert cli_run("new", "A村", "--sector", "村", "--root", str(town.root)).code == 1
+
+
+def test_schema_files_are_current_in_the_repo(cli_run) -> None:
+    result = cli_run("schema", "--root", str(REPO), "--check")
+    assert result.code == 0, result.err
+
+
+def test_schema_check_catches_stale_files(tmp_path, cli_run) -> None:
+    assert cli_run("schema", "--out", str(tmp_path)).code == 0
+    (tmp_path / "org.schema.json").write_text("{}", encoding="utf-8")
+    result = cli_run("schema", "--out", str(tmp_path), "--check")
+    assert result.code == 1 and "org.schema.json" in result.err
+
+
+def test_json_schema_accepts_a_valid_org_and_rejects_a_wrong_enum(town: Town) -> None:
+    import yaml
+
+    schema = json.loads(cli.schema_files()["org.schema.json"])
+    town.add_org("a-cun")
+    data = yaml.safe_load((town.root / "organizations/a-cun/org.yml").read_text(encoding="utf-8"))
+    data["updated"] = data["updated"].isoformat()
+    jsonschema.validate(data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "sector": "农村"}, schema)
+    with pytest.raises(jsonschema.ValidationError):  # the sector clause: 社区 needs hall_area
+        jsonschema.validate({**data, "sector": "社区"}, schema)
+
+
+def test_console_script_runs_as_a_module(town: Town) -> None:
+    town.add_org("a-cun")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(town.root / "organizations"), "--today", "2026-11-26"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and "0 个错误" in proc.stdout and proc.stderr == ""
+
+
+def test_every_rule_is_tested() -> None:
+    tests = "".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").glob("test_*.py"))
+    untested = [rule for rule in all_rules() if f'"{rule}"' not in tests]
+    assert untested == []

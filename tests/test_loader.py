@@ -1,0 +1,128 @@
+"""The loader: positions for every key and value, and what YAML allows but a clerk should not do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.loader import MAX_TEXT_BYTES, Pos, YList, YMap, load_markdown, load_yaml, parse_yaml, position
+
+
+def _load(tmp_path: Path, text: str | bytes, name: str = "org.yml"):
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return (load_markdown if name.endswith(".md") else load_yaml)(path, name)
+
+
+def test_positions_of_keys_values_and_items() -> None:
+    data, problems, ok = parse_yaml("a: 1\nb:\n  c: [x, y]\n  d:\n    - e: 2\n", "f.yml")
+    assert ok and problems == []
+    assert isinstance(data, YMap) and isinstance(data["b"]["c"], YList)
+    assert position(data, ("a",)) == Pos(1, 4)
+    assert position(data, ("b", "c"), key=True) == Pos(3, 3)
+    assert position(data, ("b", "c", 1)) == Pos(3, 10)
+    assert position(data, ("b", "d", 0, "e")) == Pos(5, 10)
+    # an unknown path falls back to the nearest known parent
+    assert position(data, ("b", "zzz", 3)) == Pos(3, 3)
+
+
+def test_keys_stay_as_written() -> None:
+    # YAML 1.1 reads `no:` and `on:` as booleans; our keys are always text.
+    data, _, ok = parse_yaml("no: 1\non: 2\n", "f.yml")
+    assert ok and list(data) == ["no", "on"]
+
+
+def test_duplicate_key_is_an_error_with_both_lines(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "name: 甲\nsector: 村\nname: 乙\n")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line, d.col) == ("yaml-duplicate-key", 3, 1)
+    assert "第 1 行" in d.message and d.is_error
+
+
+def test_alias_and_merge_key_are_refused(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a: &x {k: 1}\nb: *x\nc:\n  <<: *x\n")
+    rules = [(d.rule, d.line) for d in doc.diagnostics]
+    assert ("yaml-alias", 2) in rules and ("yaml-alias", 4) in rules
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    doc = _load(tmp_path, "\n".join(lines) + "\n")
+    assert not doc.ok and all(d.rule == "yaml-alias" for d in doc.diagnostics)
+
+
+def test_tab_indentation_reported_with_position(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "contact:\n\tphone: 1\n")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line, d.col) == ("yaml-tab", 2, 1)
+    assert "Tab" in d.message and "空格" in d.fix
+
+
+def test_gbk_file_says_so(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "name: 桃源村\n".encode("gbk"))
+    [d] = doc.diagnostics
+    assert (d.rule, d.line) == ("file-encoding", 1)
+    assert "GBK" in d.message and "UTF-8" in d.fix
+    assert not doc.ok
+
+
+def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
+    doc = _load(tmp_path, b"\xef\xbb\xbfname: a\r\nsector: b\r\n")
+    assert doc.ok and doc.data == {"name": "a", "sector": "b"}
+    assert position(doc.data, ("sector",)) == Pos(2, 9)
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a: " + "x" * MAX_TEXT_BYTES + "\n")
+    [d] = doc.diagnostics
+    assert d.rule == "file-too-large" and not doc.ok
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("title: 时间: 周五\n", 1, "冒号"),
+        ("a:\n  b: 1\n c: 2\n", 3, "YAML 语法错误"),
+        ('title: "未闭合\n', 2, "YAML 语法错误"),
+    ],
+)
+def test_syntax_errors_in_chinese_with_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    doc = _load(tmp_path, text)
+    [d] = doc.diagnostics
+    assert d.rule == "yaml-syntax" and d.line == line and words in d.message
+    assert d.fix
+
+
+def test_impossible_date_is_a_diagnostic_not_a_crash(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "updated: 2026-02-30\n")
+    [d] = doc.diagnostics
+    assert d.rule == "yaml-syntax" and "日期" in d.fix
+
+
+def test_front_matter_lines_are_file_lines(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "---\nschema: 1\ntitle: 标题\n---\n第一段\n", name="2026-10-01-a.md")
+    assert doc.ok and doc.data["title"] == "标题"
+    assert position(doc.data, ("title",)) == Pos(3, 8)
+    assert doc.body == "第一段\n" and doc.body_line == 5
+
+
+def test_front_matter_syntax_error_has_file_line(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "---\nschema: 1\ntitle: a: b\n---\n", name="2026-10-01-a.md")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line) == ("yaml-syntax", 3)
+
+
+def test_missing_front_matter(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "只有正文\n", name="2026-10-01-a.md")
+    [d] = doc.diagnostics
+    assert d.rule == "file-front-matter" and "---" in d.fix
+
+
+def test_binary_file_is_not_text(tmp_path: Path) -> None:
+    doc = _load(tmp_path, b"PK\x03\x04\x00\x00binary")
+    assert doc.diagnostics[0].rule == "file-encoding"

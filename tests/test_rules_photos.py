@@ -1,0 +1,134 @@
+"""Photo rule: each referenced photo is a real, reasonably sized image inside the folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+
+import pytest
+from conftest import Town
+from PIL import Image
+
+BRAND = """\
+brand:
+  name: 样板品牌
+  model: 美丽和谐型
+  batch: 二期
+  photos:
+    - file: {file}
+      alt: 党员志愿者在村口清扫道路
+      consent: true
+"""
+PHOTO_LINE = 27  # `- file:` in org.yml: 18 fixed lines, 3 of space, 5 of brand
+
+
+def _jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 16, 46)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG that claims to be huge: a decompression bomb's header."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def _with_photo(town: Town, file: str = "photos/a.jpg", brand: str = BRAND) -> None:
+    town.add_org("a-cun", brand=brand.format(file=file))
+
+
+def test_good_photo(town: Town) -> None:
+    _with_photo(town)
+    town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    assert [d for d in town.diagnostics() if d.rule.startswith("photo")] == []
+
+
+def test_missing_photo_suggests_near_name(town: Town) -> None:
+    _with_photo(town, "photos/A.jpg")
+    town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    [d] = town.diagnostics("photo-missing")
+    assert (d.line, d.col) == (PHOTO_LINE, 13) and "photos/a.jpg" in d.fix
+
+
+@pytest.mark.parametrize("file", ["../b-cun/photos/x.jpg", "/etc/passwd", "photos/link.jpg"])
+def test_photo_outside_the_folder(town: Town, file: str) -> None:
+    town.add_org("b-cun")
+    town.write("organizations/b-cun/photos/x.jpg", _jpeg())
+    os.symlink(town.root / "organizations/b-cun/photos/x.jpg", town.root / "organizations/b-cun/photos/link-target.jpg")
+    (town.root / "organizations/a-cun/photos").mkdir(parents=True)
+    os.symlink(town.root / "organizations/b-cun/photos/x.jpg", town.root / "organizations/a-cun/photos/link.jpg")
+    _with_photo(town, file)
+    [d] = town.diagnostics("photo-outside")
+    assert d.line == PHOTO_LINE and "photos/" in d.fix
+
+
+def test_text_file_named_jpg(town: Town) -> None:
+    _with_photo(town)
+    town.write("organizations/a-cun/photos/a.jpg", "这不是图片")
+    [d] = town.diagnostics("photo-not-image")
+    assert d.line == PHOTO_LINE and "JPG" in d.fix
+
+
+def test_heic_gets_its_own_advice(town: Town) -> None:
+    _with_photo(town)
+    town.write("organizations/a-cun/photos/a.jpg", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+    [d] = town.diagnostics("photo-not-image")
+    assert "HEIC" in d.message and "兼容性最佳" in d.fix
+
+
+def test_unsupported_format(town: Town) -> None:
+    _with_photo(town, "photos/a.bmp")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "BMP")
+    town.write("organizations/a-cun/photos/a.bmp", buffer.getvalue())
+    [d] = town.diagnostics("photo-not-image")
+    assert "BMP" in d.message
+
+
+def test_decompression_bomb(town: Town) -> None:
+    _with_photo(town, "photos/bomb.png")
+    town.write("organizations/a-cun/photos/bomb.png", _png_header_only(60000, 60000))
+    [d] = town.diagnostics("photo-too-many-pixels")
+    assert d.line == PHOTO_LINE
+
+
+def test_over_the_pixel_limit(town: Town) -> None:
+    _with_photo(town, "photos/big.png")
+    town.write("organizations/a-cun/photos/big.png", _png_header_only(9000, 6000))
+    [d] = town.diagnostics("photo-too-many-pixels")
+    assert "9000×6000" in d.message
+
+
+def test_over_the_byte_limit(town: Town) -> None:
+    _with_photo(town)
+    path = town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    with path.open("ab") as stream:
+        stream.truncate(21 * 1024 * 1024)
+    [d] = town.diagnostics("photo-too-large")
+    assert "20 MB" in d.message
+
+
+def test_alt_text_and_consent_required(town: Town) -> None:
+    brand = BRAND.replace("      alt: 党员志愿者在村口清扫道路\n", "").replace("      consent: true\n", "")
+    _with_photo(town, brand=brand)
+    town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    [alt] = town.diagnostics("photo-alt")
+    [consent] = town.diagnostics("photo-consent")
+    assert alt.line == consent.line == PHOTO_LINE and "alt:" in alt.fix and "consent: true" in consent.fix
+
+
+def test_photo_of_a_disclosure(town: Town) -> None:
+    town.add_org("a-cun")
+    town.write(
+        "organizations/a-cun/disclosures/2026-11-05-p.md",
+        "---\nschema: 1\ntitle: 活动\ncategory: 志愿服务活动\nphotos:\n  - file: photos/none.jpg\n    alt: 活动现场\n    consent: true\n---\n",
+    )
+    [d] = town.diagnostics("photo-missing")
+    assert d.path.endswith("2026-11-05-p.md") and d.line == 6
