@@ -138,3 +138,8 @@ def test_every_rule_is_tested() -> None:
     tests = "".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").glob("test_*.py"))
     untested = [rule for rule in all_rules() if f'"{rule}"' not in tests]
     assert untested == []
+
+
+def test_every_rule_is_documented_in_the_guide() -> None:
+    guide = (REPO / "content/guide/index.md").read_text(encoding="utf-8")
+    assert [rule for rule in all_rules() if f"`{rule}`" not in guide] == []
