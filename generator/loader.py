@@ -71,9 +71,6 @@ class Document:
     ok: bool = True
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def pos(self, loc: tuple[Any, ...] = (), *, key: bool = False) -> Pos:
-        return position(self.data, loc, key=key)
-
 
 def position(data: Any, loc: tuple[Any, ...], *, key: bool = False) -> Pos:
     """The best known position for `loc`: the value (or key) itself, else its nearest parent."""

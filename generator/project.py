@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity
-from .loader import Document, Pos, load_markdown, load_yaml
+from .loader import Document, load_markdown, load_yaml
 
 ORGS_DIR = "organizations"
 TOWN_DIR = Path("content") / "_town"
@@ -192,7 +192,3 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
             if folder.is_dir() and not folder.name.startswith((".", "_")):
                 ds.orgs[folder.name] = _load_org(root, folder)
     return ds
-
-
-def first_pos(doc: Document) -> Pos:
-    return getattr(doc.data, "pos", Pos(1, 1))

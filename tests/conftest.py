@@ -99,7 +99,8 @@ class Town:
         """A valid organization; with `current`, every required 十上墙 heading has an item this quarter."""
         from generator.schema import REQUIRED_SHIQIANG
 
-        path = self.write(f"organizations/{slug}/org.yml", org_yml(sector, brand=brand, extra=extra))
+        text = org_yml(sector, brand=brand, extra=extra).replace("样板村委员会", f"{slug}委员会")
+        path = self.write(f"organizations/{slug}/org.yml", text)
         if current:
             for i, heading in enumerate(REQUIRED_SHIQIANG[sector]):
                 self.write(f"organizations/{slug}/disclosures/2026-10-{i + 10:02d}-item{i}.md", disclosure_md(heading))

@@ -89,3 +89,10 @@ def test_disclosure_date_must_match_file_name(town: Town) -> None:
     town.write("organizations/a-cun/disclosures/2026-11-01-x.md", disclosure_md("党费", extra="date: 2026-11-02\n"))
     [d] = town.diagnostics("item-date")
     assert d.line == 5
+
+
+def test_two_folders_with_the_same_full_name(town: Town) -> None:
+    town.write("organizations/a-cun/org.yml", org_yml())
+    town.write("organizations/a-cun-copy/org.yml", org_yml())
+    [d] = town.diagnostics("name-duplicate")
+    assert d.path == "organizations/a-cun-copy/org.yml" and d.line == 2 and "a-cun" in d.message

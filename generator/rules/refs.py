@@ -15,6 +15,7 @@ from ..schema import SLUG_RE
 RULES = {
     "slug-format": "组织文件夹名不是合法代号",
     "slug-reused": "文件夹名和已改名组织的旧代号重复（旧网址要保留跳转）",
+    "name-duplicate": "两个组织的全称相同",
     "item-date": "公开事项的 date 与文件名日期不一致",
     "geo-outside-town": "坐标不在全镇范围内",
     "ref-parent": "上级党组织代号不存在",
@@ -37,6 +38,25 @@ def _diag(
 def _unknown(ds: Dataset, slug: str) -> str:
     near = difflib.get_close_matches(slug, list(ds.orgs), n=1, cutoff=0.6)
     return f"是不是 {near[0]}？" if near else "代号就是 organizations/ 下的文件夹名，检查拼写"
+
+
+def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
+    first: dict[str, str] = {}
+    for slug, entry in ds.orgs.items():
+        if entry.model is None:
+            continue
+        name = entry.model.name
+        if name in first:
+            yield _diag(
+                entry.doc,
+                ("name",),
+                "name-duplicate",
+                f"全称与 {first[name]} 相同",
+                name,
+                "检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹",
+            )
+        else:
+            first[name] = slug
 
 
 def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
@@ -160,5 +180,6 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
+    yield from _check_names(ds)
     yield from _check_org_refs(ds)
     yield from _check_town_refs(ds)
