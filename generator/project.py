@@ -123,7 +123,21 @@ def _load_item(root: Path, kind: str, file: Path) -> Item:
 def _load_org(root: Path, folder: Path) -> OrgEntry:
     org_file = folder / "org.yml"
     display = display_path(root, org_file)
-    if org_file.is_file():
+    if org_file.is_file() and not org_file.resolve().is_relative_to(folder.resolve()):
+        doc = Document(display, ok=False)
+        doc.diagnostics.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                Severity.ERROR,
+                "file-outside",
+                "org.yml 是指向本组织文件夹以外的链接文件",
+                "org.yml",
+                "删掉链接，把档案直接写进本文件夹的 org.yml",
+            )
+        )
+    elif org_file.is_file():
         doc = load_yaml(org_file, display)
     else:
         doc = Document(display, ok=False)
@@ -158,6 +172,20 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
                             f"{sub}/ 里只能放 .md 文件",
                             file.name,
                             "照片放进 photos/；Word 文档请把内容粘贴进 .md 文件",
+                        )
+                    )
+                    continue
+                if not file.resolve().is_relative_to(folder.resolve()):
+                    doc.diagnostics.append(
+                        Diagnostic(
+                            display_path(root, file),
+                            1,
+                            1,
+                            Severity.ERROR,
+                            "file-outside",
+                            "这是指向本组织文件夹以外的链接文件",
+                            file.name,
+                            "删掉链接，把内容直接写进本文件夹里的 .md 文件",
                         )
                     )
                     continue

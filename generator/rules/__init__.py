@@ -20,6 +20,7 @@ LOADER_RULES = {
     "file-front-matter": "Markdown 缺少字段区",
     "file-name": "公开事项文件名格式不对",
     "file-missing": "缺少必需的文件",
+    "file-outside": "链接文件指向本组织文件夹以外",
     "file-unreadable": "无法读取文件",
 }
 
