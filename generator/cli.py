@@ -61,16 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary_text(result: Result) -> str:
+def _summary_text(result: Result, shown: list[Diagnostic]) -> str:
     s = result.summary()
     sectors = "、".join(f"{k} {v} 个" for k, v in s["by_sector"].items())  # type: ignore[union-attr]
     brands = s["brands"]
-    return (
+    errors = sum(d.is_error for d in shown)
+    text = (
         f"已检查 {s['organizations']} 个组织：{sectors}；"
         f"党建品牌一期 {brands['一期']} 个、二期 {brands['二期']} 个，区级示范点 {s['demo_sites']} 个；"  # type: ignore[index]
         f"公开事项 {s['disclosures']} 条，公示 {s['notices']} 条。\n"
-        f"结果：{s['errors']} 个错误，{s['warnings']} 个警告。"
+        f"结果：{errors} 个错误，{len(shown) - errors} 个警告。"
     )
+    hidden = len(result.errors) - errors
+    if hidden:
+        text += f"\n（所选路径以外还有 {hidden} 个错误，不影响本次结果；运行 party365 validate 查看全部。）"
+    return text
 
 
 def _selected(root: Path, paths: list[Path], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -95,12 +100,15 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = validate(root, args.today or default_today())
     shown = _selected(root, paths, result.diagnostics)
     if args.format == "json":
-        out.write(render_json(shown, result.summary()) + "\n")
+        summary = result.summary()
+        summary["errors"] = sum(d.is_error for d in shown)
+        summary["warnings"] = len(shown) - summary["errors"]  # type: ignore[operator]
+        out.write(render_json(shown, summary) + "\n")
     else:
         rendered = render_github(shown) if args.format == "github" else render_text(shown)
         if rendered:
             out.write(rendered + "\n")
-        out.write(_summary_text(result) + "\n")
+        out.write(_summary_text(result, shown) + "\n")
     failed = any(d.is_error for d in shown) or (args.strict and bool(shown))
     return 1 if failed else 0
 

@@ -21,7 +21,7 @@ RULES = {
     "privacy-mobile": "公开联系方式以外出现完整手机号",
 }
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XxX")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _ID18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 _ID15 = re.compile(r"(?<!\d)\d{15}(?!\d)")
 _MOBILE = re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")

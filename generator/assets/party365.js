@@ -1,0 +1,92 @@
+/* party365: small enhancements on top of pages that already work without JavaScript.
+   - countdowns of 公示 stay true on the day the page is read, not the day it was built;
+   - the brand index gets its filter form;
+   - a large-text switch (适老化) that is remembered across pages. */
+(function () {
+  "use strict";
+
+  function chinaToday() {
+    return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+
+  function days(from, to) {
+    return Math.round((Date.parse(to) - Date.parse(from)) / 86400000);
+  }
+
+  function updateCountdowns(root) {
+    var today = chinaToday();
+    root.querySelectorAll(".p365-countdown").forEach(function (el) {
+      var start = el.getAttribute("data-start");
+      var end = el.getAttribute("data-end");
+      if (!start || !end) return;
+      if (today > end) {
+        el.textContent = "已结束";
+        el.classList.add("p365-closed");
+      } else if (today < start) {
+        el.textContent = "还有 " + days(today, start) + " 天开始";
+      } else {
+        el.textContent = "剩余 " + (days(today, end) + 1) + " 天";
+      }
+    });
+  }
+
+  function setupFilter(root) {
+    var form = root.querySelector(".p365-filter");
+    if (!form || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "1");
+    form.hidden = false;
+    var cards = root.querySelectorAll(".p365-brand-card");
+    var count = form.querySelector(".p365-count");
+    function apply() {
+      var shown = 0;
+      cards.forEach(function (card) {
+        var ok = ["bankuai", "batch", "model", "level"].every(function (name) {
+          var value = form.elements[name].value;
+          return !value || card.getAttribute("data-" + name) === value;
+        });
+        card.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = "共 " + shown + " 个";
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    apply();
+  }
+
+  function setupLargeText() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".p365-large-toggle")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button p365-large-toggle";
+    button.textContent = "大字";
+    function sync() {
+      var on = document.documentElement.classList.contains("p365-large");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.setAttribute("aria-label", on ? "恢复标准字号" : "放大字号");
+    }
+    button.addEventListener("click", function () {
+      var on = document.documentElement.classList.toggle("p365-large");
+      try { localStorage.setItem("p365-large", on ? "1" : "0"); } catch (e) { /* private mode */ }
+      sync();
+    });
+    sync();
+    var search = header.querySelector("label[for=__search]");
+    header.insertBefore(button, search);
+  }
+
+  function init() {
+    updateCountdowns(document);
+    setupFilter(document);
+    setupLargeText();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init); // Material's instant navigation
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,87 @@
+"""The MkDocs adapter: the only module that imports MkDocs.
+
+It translates MkDocs events into calls to the core: load and validate the town in
+`on_pre_build` (before MkDocs cleans the site directory, so invalid data leaves the last good
+site untouched), add the generated pages in `on_files`, and watch the data folders in
+`mkdocs serve`. A DataError becomes a PluginError here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .diagnostics import DataError, format_text
+from .project import ORGS_DIR, TOWN_DIR
+from .site import generate, read_town
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("party365.css", "party365.js")
+
+
+class Party365Config(base.Config):
+    root = c.Optional(c.Dir(exists=True))
+    """The town repository (holds organizations/ and content/_town/). Default: the folder of mkdocs.yml."""
+
+    compliance_as_warnings = c.Type(bool, default=False)
+    """Log compliance findings (space, 十上墙 coverage …) as warnings, so `--strict` fails on them.
+    Off by default: they are progress data for the dashboard, not defects of the build."""
+
+
+class Party365Plugin(BasePlugin[Party365Config]):
+    def __init__(self) -> None:
+        self._generated: dict[str, str | bytes] = {}
+        self._root = Path()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        town = read_town(self._root)
+        if town is not None:  # town.yml is the one source of the site's identity
+            config.site_name = town.site_name
+            config.site_url = town.site_url
+            config.extra.update(demo=town.demo, icp=town.icp, police_record=town.police_record, site_code=town.site_code)
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            if f"assets/{asset}" not in target:
+                target.append(f"assets/{asset}")
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        try:
+            self._generated, warnings = generate(self._root)
+        except DataError as exc:
+            errors = [d for d in exc.diagnostics if d.is_error]
+            raise PluginError(f"数据有 {len(errors)} 个错误，网站没有生成（原有网站目录未改动）：\n{exc}") from exc
+        compliance = [d for d in warnings if d.rule.startswith("compliance-")]
+        for d in warnings:
+            if d in compliance and not self.config.compliance_as_warnings:
+                continue
+            log.warning(format_text(d))
+        if compliance and not self.config.compliance_as_warnings:
+            log.info(f"{len(compliance)} 条达标提醒（场地、“十上墙”更新等），运行 party365 validate 查看")
+        for asset in ASSETS:
+            self._generated[f"assets/{asset}"] = resources.files("generator").joinpath("assets", asset).read_text(encoding="utf-8")
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for path, content in sorted(self._generated.items()):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning(f"content/{path} 与自动生成的页面同名，已使用自动生成的版本；请删除或改名该文件")
+                files.remove(existing)
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in (self._root / ORGS_DIR, self._root / TOWN_DIR):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

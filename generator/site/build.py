@@ -1,0 +1,184 @@
+"""Render every generated page and data file of the public site, as {path in docs: content}.
+
+No MkDocs here: the plugin adapter hands these to MkDocs as generated files. Pages are
+Markdown with a front-matter title; their bodies are HTML rendered by autoescaping Jinja2
+templates, so text from the data is always escaped, and Markdown fields come pre-cleaned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..dates import CHINA, quarter_label
+from ..images import PhotoRef, photo_refs, publish_photos
+from ..validate import Result
+from . import exports
+from .markup import render_markdown
+from .views import BANKUAI_ORDER, OrgView, brand_url, build_org_views, closed_notices, figures, open_notices, org_url
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    site_url: str
+    site_name: str
+    town_name: str
+    demo: bool
+
+
+def _cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _md_text(value: str) -> str:
+    """Plain text made safe for a Markdown heading: HTML-escaped and Markdown-escaped."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def relative(from_dir: str, target: str) -> str:
+    """A link from a page at directory URL `from_dir` (e.g. "dangwu/a/") to `target`."""
+    if target.endswith("/") or target == "":
+        rel = posixpath.relpath(target.rstrip("/") or ".", from_dir.rstrip("/") or ".")
+        return "./" if rel == "." else rel + "/"
+    return posixpath.relpath(target, from_dir.rstrip("/") or ".")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates/site"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cn_date"] = _cn_date
+    env.filters["md"] = _md_text
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
+    env.globals["BANKUAI_ORDER"] = BANKUAI_ORDER
+    env.globals["BANKUAI_IDS"] = dict(zip(BANKUAI_ORDER, ("jiguan", "cun-shequ", "qiye"), strict=True))
+    return env
+
+
+class SiteBuilder:
+    """Renders pages for one validated town."""
+
+    def __init__(self, result: Result, options: SiteOptions) -> None:
+        self.result = result
+        self.ds = result.dataset
+        self.options = options
+        self.env = _environment()
+        self.views = build_org_views(self.ds)
+        self.photos: dict[str, list[PhotoRef]] = photo_refs(self.ds, self.views)
+        self.files: dict[str, str | bytes] = {}
+
+    def _render(self, template: str, page_dir: str, path: str, **context: Any) -> None:
+        def url(target: str) -> str:
+            return relative(page_dir, target)
+
+        self.files[path] = self.env.get_template(template).render(
+            site=self.options,
+            today=self.ds.today,
+            url=url,
+            views=self.views,
+            photos=self.photos,
+            org_url=org_url,
+            brand_url=brand_url,
+            **context,
+        )
+
+    def build(self) -> dict[str, str | bytes]:
+        for step in self._steps():
+            step()
+        return self.files
+
+    def _steps(self) -> list[Callable[[], None]]:
+        return [self._home, self._dangwu, self._orgs, self._gongshi, self._pinpai, self._brands, self._data, self._redirects, self._photos]
+
+    def _photos(self) -> None:
+        self.files.update(publish_photos(self.photos))
+
+    def _home(self) -> None:
+        self._render(
+            "home.md.j2",
+            "",
+            "index.md",
+            figures=figures(self.ds, self.views),
+            notices=open_notices(self.views)[:5],
+            quarter=quarter_label(self.ds.today),
+            plan=self.ds.town.get("plan"),
+        )
+
+    def _dangwu(self) -> None:
+        groups = {b: [v for v in self.views.values() if v.bankuai == b] for b in BANKUAI_ORDER}
+        self._render("dangwu_index.md.j2", "dangwu/", "dangwu/index.md", groups=groups)
+
+    def _orgs(self) -> None:
+        for slug, view in self.views.items():
+            self._render("org.md.j2", org_url(slug), f"dangwu/{slug}.md", org=view)
+
+    def _gongshi(self) -> None:
+        self._render(
+            "gongshi.md.j2",
+            "gongshi/",
+            "gongshi/index.md",
+            open=open_notices(self.views),
+            closed=closed_notices(self.views),
+        )
+
+    def _brand_views(self) -> list[OrgView]:
+        return [v for v in self.views.values() if v.brand is not None]
+
+    def _pinpai(self) -> None:
+        brands = self._brand_views()
+        facets = {
+            "板块": [(b, [v for v in brands if v.bankuai == b]) for b in BANKUAI_ORDER],
+            "批次": [(b, [v for v in brands if v.brand.batch == b]) for b in ("一期", "二期")],
+            "类型": [(m, [v for v in brands if v.brand.model == m]) for m in ("服务效能型", "美丽和谐型", "同频共振型")],
+            "级别": [(lv, [v for v in brands if v.brand.level == lv]) for lv in ("区级示范点", "镇级")],
+        }
+        self._render("pinpai_index.md.j2", "pinpai/", "pinpai/index.md", brands=brands, facets=facets)
+
+    def _brands(self) -> None:
+        for view in self._brand_views():
+            self._render("brand.md.j2", brand_url(view.slug), f"pinpai/{view.slug}.md", org=view)
+
+    def _data(self) -> None:
+        self._render("data.md.j2", "data/", "data/index.md")
+        self.files.update(exports.export_files(self.ds, self.views, self.options.site_url))
+
+    def _redirects(self) -> None:
+        renames = self.ds.town.get("renames")
+        for rename in getattr(renames, "renames", []):
+            for old_dir, new_dir in ((org_url(rename.old), org_url(rename.new)), (brand_url(rename.old), brand_url(rename.new))):
+                if new_dir.startswith("pinpai/") and rename.new not in {v.slug for v in self._brand_views()}:
+                    continue
+                self.files[f"{old_dir}index.html"] = self.env.get_template("redirect.html.j2").render(
+                    target=relative(old_dir, new_dir), absolute=self.options.site_url + new_dir
+                )
+
+
+def build_site(result: Result, options: SiteOptions) -> dict[str, str | bytes]:
+    """Every generated file of the site. `result` must have no errors."""
+    return SiteBuilder(result, options).build()
+
+
+def options_from_town(result: Result) -> SiteOptions:
+    town = result.dataset.town["town"]
+    return SiteOptions(site_url=town.site_url, site_name=town.site_name, town_name=town.name, demo=town.demo)
+
+
+def build_time(today: dt.date) -> dt.datetime:
+    """Midnight of `today` in China, for feeds: stable for a given SOURCE_DATE_EPOCH day."""
+    return dt.datetime(today.year, today.month, today.day, tzinfo=CHINA)

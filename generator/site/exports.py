@@ -1,0 +1,144 @@
+"""Open data: organizations as JSON, CSV and GeoJSON, and an Atom feed of new public items.
+
+Only what the public pages show is exported: no 党内 items, no assessments of named people.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ..dates import CHINA
+from ..project import Dataset
+from .views import PUBLIC, OrgView, brand_url, org_url
+
+FEED_ENTRIES = 50
+CSV_FIELDS = (
+    "slug", "name", "short_name", "kind", "sector", "bankuai", "members", "secretary", "phone", "address",
+    "lat", "lon", "brand", "brand_batch", "brand_level", "brand_model", "updated", "url",
+)  # fmt: skip
+
+
+def _org_record(view: OrgView, site_url: str) -> dict[str, Any]:
+    m = view.model
+    brand = m.brand
+    return {
+        "slug": view.slug,
+        "name": m.name,
+        "short_name": m.short_name,
+        "kind": m.kind,
+        "sector": m.sector,
+        "bankuai": view.bankuai,
+        "members": m.members.total,
+        "secretary": f"{m.secretary.title} {m.secretary.name}",
+        "phone": m.contact.phone or "",
+        "address": m.contact.address or "",
+        "lat": m.location.lat if m.location else None,
+        "lon": m.location.lon if m.location else None,
+        "brand": brand.name if brand else "",
+        "brand_batch": brand.batch if brand else "",
+        "brand_level": brand.level if brand else "",
+        "brand_model": brand.model if brand else "",
+        "updated": m.updated.isoformat(),
+        "url": site_url + org_url(view.slug),
+        "brand_url": site_url + brand_url(view.slug) if brand else "",
+        "partners": view.partners,
+    }
+
+
+def _json(records: list[dict[str, Any]]) -> str:
+    return json.dumps({"organizations": records}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv(records: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: ("" if record[k] is None else record[k]) for k in CSV_FIELDS})
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def _geojson(ds: Dataset, records: list[dict[str, Any]]) -> str:
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+            "properties": {k: r[k] for k in ("slug", "short_name", "sector", "bankuai", "brand", "brand_batch", "brand_level", "url")},
+        }
+        for r in records
+        if r["lat"] is not None
+    ]
+    by_slug = {r["slug"]: r for r in records}
+    routes = ds.town.get("routes")
+    for route in getattr(routes, "routes", []):
+        points = [by_slug[s] for s in route.stops if s in by_slug and by_slug[s]["lat"] is not None]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[p["lon"], p["lat"]] for p in points]},
+                "properties": {"route": route.id, "name": route.name, "color": route.color, "stops": route.stops},
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _timestamp(day: dt.date) -> str:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA).isoformat()
+
+
+def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
+    entries: list[tuple[dt.date, str, str, str, str]] = []
+    for slug, view in views.items():
+        entry = ds.orgs[slug]
+        for item in entry.disclosures:
+            m = item.model
+            if m and item.date and m.audience == PUBLIC and item.date <= ds.today and not (m.withdrawn or m.redact):
+                entries.append(
+                    (item.date, f"{view.short_name}：{m.title}", org_url(slug) + "#" + item.file.stem, m.category, item.file.stem)
+                )
+        for notice in view.notices:
+            if notice.withdrawn is None and notice.start <= ds.today:
+                entries.append(
+                    (notice.start, f"【公示】{view.short_name}：{notice.title}", org_url(slug) + "#" + notice.anchor, "公示", notice.anchor)
+                )
+    entries.sort(key=lambda e: (e[0], e[2]), reverse=True)
+    town = ds.town["town"]
+    updated = _timestamp(entries[0][0]) if entries else _timestamp(ds.today)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+        f"  <title>{escape(town.site_name)}：党务公开和公示</title>",
+        f'  <link href="{escape(site_url)}" />',
+        f'  <link rel="self" href="{escape(site_url)}feed.xml" />',
+        f"  <id>{escape(site_url)}</id>",
+        f"  <updated>{updated}</updated>",
+        f"  <author><name>{escape(town.party_committee)}</name></author>",
+    ]
+    for day, title, path, category, _ in entries[:FEED_ENTRIES]:
+        url = site_url + path
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(title)}</title>",
+            f'    <link href="{escape(url)}" />',
+            f"    <id>{escape(url)}</id>",
+            f"    <updated>{_timestamp(day)}</updated>",
+            f'    <category term="{escape(category)}" />',
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def export_files(ds: Dataset, views: dict[str, OrgView], site_url: str) -> dict[str, str | bytes]:
+    records = [_org_record(v, site_url) for v in views.values()]
+    return {
+        "data/organizations.json": _json(records),
+        "data/organizations.csv": _csv(records),
+        "data/organizations.geojson": _geojson(ds, records),
+        "feed.xml": _atom(ds, views, site_url),
+    }

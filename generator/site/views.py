@@ -1,0 +1,252 @@
+"""View models: what each public page shows, derived from a validated dataset.
+
+This is where the publication rules live: 党内 items never leave here for the web, withdrawn
+items become tombstones, redacted items lose their content, 困难党员 notices stay inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dates import quarter_start
+from ..project import Dataset, Item, OrgEntry
+from ..schema import BANKUAI, SHIQIANG
+from .markup import render_markdown
+
+BANKUAI_ORDER = ("机关事业单位党组织板块", "村（社区）党组织板块", "企业党组织板块")
+PUBLIC = "向社会公开"
+
+
+def org_url(slug: str) -> str:
+    return f"dangwu/{slug}/"
+
+
+def brand_url(slug: str) -> str:
+    return f"pinpai/{slug}/"
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One public disclosure or notice as a page shows it."""
+
+    anchor: str  # the file stem: permanent, unique within the organization
+    date: dt.date
+    title: str
+    category: str
+    html: str
+    withdrawn: str | None = None  # the reason, when withdrawn
+    withdrawn_date: dt.date | None = None
+    redacted: bool = False
+    vote: Any = None
+    photos: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    org_slug: str
+    org_name: str
+    anchor: str
+    title: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    html: str
+    objection: Any
+    status: str  # "open" | "upcoming" | "closed"
+    days_left: int
+    withdrawn: str | None = None
+    redacted: bool = False
+
+
+@dataclass
+class OrgView:
+    slug: str
+    model: Any
+    bankuai: str
+    intro_html: str
+    current: list[tuple[str, list[ItemView]]] = field(default_factory=list)  # heading -> this year's items
+    other_current: list[ItemView] = field(default_factory=list)
+    archive: list[tuple[int, list[ItemView]]] = field(default_factory=list)  # year -> items, newest first
+    notices: list[NoticeView] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)  # mutual only
+    children: list[str] = field(default_factory=list)
+    public_items: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def short_name(self) -> str:
+        return self.model.short_name
+
+    @property
+    def brand(self) -> Any:
+        return self.model.brand
+
+    @property
+    def last_published(self) -> dt.date | None:
+        dates = [i.date for _, items in self.current for i in items] + [i.date for i in self.other_current]
+        return max(dates) if dates else None
+
+
+def _is_public(item: Item) -> bool:
+    model = item.model
+    if model is None or item.date is None:
+        return False
+    if item.kind == "notice" and model.kind == "困难党员":
+        return False
+    return model.audience == PUBLIC
+
+
+def _item_view(item: Item) -> ItemView:
+    m = item.model
+    withdrawn = m.withdrawn.reason if m.withdrawn else None
+    redacted = bool(m.redact)
+    hidden = withdrawn is not None or redacted
+    return ItemView(
+        anchor=item.file.stem,
+        date=item.date,  # type: ignore[arg-type]
+        title="" if redacted else m.title,
+        category=m.category,
+        html="" if hidden else render_markdown(item.doc.body),
+        withdrawn=withdrawn or ("内容已删除" if redacted else None),
+        withdrawn_date=m.withdrawn.date if m.withdrawn else None,
+        redacted=redacted,
+        vote=None if hidden else m.vote,
+        photos=() if hidden else tuple(m.photos),
+    )
+
+
+def _notice_view(entry: OrgEntry, item: Item, today: dt.date) -> NoticeView:
+    m = item.model
+    if m.end < today:
+        status = "closed"
+    elif m.start > today:
+        status = "upcoming"
+    else:
+        status = "open"
+    redacted = bool(m.redact)
+    withdrawn = m.withdrawn.reason if m.withdrawn else ("内容已删除" if redacted else None)
+    return NoticeView(
+        org_slug=entry.slug,
+        org_name=entry.model.short_name,
+        anchor=item.file.stem,
+        title="" if redacted else m.title,
+        kind=m.kind,
+        start=m.start,
+        end=m.end,
+        html="" if withdrawn else render_markdown(item.doc.body),
+        objection=m.objection,
+        status="closed" if withdrawn else status,
+        days_left=(m.end - today).days,
+        withdrawn=withdrawn,
+        redacted=redacted,
+    )
+
+
+def _mutual_partners(ds: Dataset, entry: OrgEntry) -> list[str]:
+    brand = entry.model.brand
+    if brand is None:
+        return []
+    mutual = []
+    for partner in brand.partners:
+        other = ds.orgs.get(partner)
+        if other and other.model and other.model.brand and entry.slug in other.model.brand.partners:
+            mutual.append(partner)
+    return mutual
+
+
+def build_org_views(ds: Dataset) -> dict[str, OrgView]:
+    """A view of every valid organization, sorted by slug."""
+    today = ds.today
+    since = dt.date(today.year, 1, 1)
+    views: dict[str, OrgView] = {}
+    for slug, entry in sorted(ds.orgs.items()):
+        if entry.model is None:
+            continue
+        items = sorted((i for i in entry.disclosures if _is_public(i) and i.date <= today), key=lambda i: (i.date, i.name), reverse=True)
+        by_heading: dict[str, list[ItemView]] = {}
+        other: list[ItemView] = []
+        by_year: dict[int, list[ItemView]] = {}
+        for item in items:
+            view = _item_view(item)
+            if item.date >= since:
+                if item.model.category in SHIQIANG:
+                    by_heading.setdefault(item.model.category, []).append(view)
+                else:
+                    other.append(view)
+            else:
+                by_year.setdefault(item.date.year, []).append(view)
+        notices = [
+            _notice_view(entry, n, today)
+            for n in sorted(entry.notices, key=lambda n: n.model.start if n.model else dt.date.min, reverse=True)
+            if _is_public(n)
+        ]
+        views[slug] = OrgView(
+            slug=slug,
+            model=entry.model,
+            bankuai=BANKUAI[entry.model.sector],
+            intro_html=render_markdown(entry.model.intro),
+            current=[(h, by_heading[h]) for h in SHIQIANG if h in by_heading],
+            other_current=other,
+            archive=sorted(by_year.items(), reverse=True),
+            notices=notices,
+            partners=_mutual_partners(ds, entry),
+            public_items=len(items),
+        )
+    for slug, view in views.items():
+        parent = view.model.parent
+        if parent in views:
+            views[parent].children.append(slug)
+    return views
+
+
+def open_notices(views: dict[str, OrgView]) -> list[NoticeView]:
+    """Open and upcoming notices of the whole town, the one closing soonest first."""
+    found = [n for v in views.values() for n in v.notices if n.status in ("open", "upcoming")]
+    return sorted(found, key=lambda n: (n.end, n.start, n.org_slug, n.anchor))
+
+
+def closed_notices(views: dict[str, OrgView]) -> list[NoticeView]:
+    found = [n for v in views.values() for n in v.notices if n.status == "closed"]
+    return sorted(found, key=lambda n: (n.end, n.org_slug, n.anchor), reverse=True)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The live figures on the home page."""
+
+    orgs: int
+    by_bankuai: dict[str, int]
+    batch1: int
+    batch2: int
+    demo_sites: int
+    open_notices: int
+    items_this_quarter: int
+    members: int
+
+
+def figures(ds: Dataset, views: dict[str, OrgView]) -> Figures:
+    bankuai = Counter(v.bankuai for v in views.values())
+    brands = Counter(v.brand.batch for v in views.values() if v.brand)
+    since = quarter_start(ds.today)
+    quarter_items = sum(
+        1
+        for entry in ds.orgs.values()
+        for item in entry.disclosures
+        if _is_public(item) and since <= item.date <= ds.today  # type: ignore[operator]
+    )
+    return Figures(
+        orgs=len(views),
+        by_bankuai={b: bankuai[b] for b in BANKUAI_ORDER},
+        batch1=brands["一期"],
+        batch2=brands["二期"],
+        demo_sites=sum(1 for v in views.values() if v.brand and v.brand.level == "区级示范点"),
+        open_notices=len([n for n in open_notices(views) if n.status == "open"]),
+        items_this_quarter=quarter_items,
+        members=sum(v.model.members.total for v in views.values()),
+    )
