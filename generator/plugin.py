@@ -23,7 +23,7 @@ from .diagnostics import DataError, format_text
 from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("party365")
 
 ASSETS = ("party365.css", "party365.js")
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -257,6 +257,14 @@ class Notice(_Model):
     redact: bool = Field(False, title="删除内容")
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hardship_is_internal(cls, data: Any) -> Any:
+        """困难党员 notices are 党内 unless the file says otherwise (which the notice rule refuses)."""
+        if isinstance(data, dict) and data.get("kind") == "困难党员" and "audience" not in data:
+            return {**data, "audience": "党内"}
+        return data
 
 
 # ---------------------------------------------------------------- town-owned data

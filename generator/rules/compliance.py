@@ -113,7 +113,7 @@ def _shiqiang(entry: OrgEntry, today: dt.date) -> Iterator[Diagnostic]:
             entry,
             ("sector",),
             "compliance-shiqiang-stale",
-            f"“十上墙”有 {len(status.stale)} 个栏目 {quarter_label(today)} 还没有更新",
+            f"“十上墙”有 {len(status.stale)} 个栏目在{quarter_label(today)}还没有更新",
             "、".join(status.stale),
             "本季度内为这些栏目各发一条新的公开事项",
         )

@@ -63,6 +63,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}  # readable front matter
     env.filters["cn_date"] = _cn_date
     env.filters["md"] = _md_text
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
