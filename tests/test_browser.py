@@ -1,0 +1,79 @@
+"""A reader in a real browser: Debian's Chromium driven by Playwright, on the demo site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
+
+
+@pytest.fixture(scope="module")
+def server(demo_site: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(demo_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def test_search_a_village_and_open_its_page(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(server)
+    assert "春江镇" in page.title()
+    page.click("label[for=__search]")
+    page.fill("input.md-search__input", "桃源村")
+    result = page.locator(".md-search-result__item a[href*='dangwu/taoyuan-cun/']").first
+    result.wait_for(timeout=15000)
+    result.click()
+    page.wait_for_url("**/dangwu/taoyuan-cun/**")
+    assert page.locator("h1").inner_text().rstrip("¶") == "桃源村党委"
+    assert problems == []
+    page.close()
+
+
+def test_large_text_switch_is_remembered(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server)
+    before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.get_by_role("button", name="放大字号").click()
+    page.goto(server + "gongshi/")
+    after = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert after >= before * 1.35
+    assert page.get_by_role("button", name="恢复标准字号").get_attribute("aria-pressed") == "true"
+    page.close()
+
+
+def test_brand_filter_works(browser, server: str) -> None:
+    page = browser.new_page()
+    page.goto(server + "pinpai/")
+    page.select_option("select[name=level]", "区级示范点")
+    assert page.locator(".p365-brand-card:visible").count() == 3
+    assert page.locator(".p365-count").inner_text() == "共 3 个"
+    page.close()
