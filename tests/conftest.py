@@ -140,3 +140,14 @@ def run_cli(*argv: str) -> Run:
 @pytest.fixture
 def cli_run():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's demo town, built once per test run with `mkdocs build --strict`."""
+    from sitetown import mkdocs_build
+
+    site = tmp_path_factory.mktemp("demo") / "site"
+    result = mkdocs_build(REPO, site)
+    assert result.returncode == 0, result.stderr
+    return site

@@ -45,8 +45,12 @@ def test_search_a_village_and_open_its_page(browser, server: str) -> None:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
     page.goto(server)
+    page.wait_for_load_state("networkidle")
     assert "春江镇" in page.title()
+    assert not any("search_index.json" in url for url in requests)  # not before the reader searches
     page.click("label[for=__search]")
     page.fill("input.md-search__input", "桃源村")
     result = page.locator(".md-search-result__item a[href*='dangwu/taoyuan-cun/']").first
