@@ -77,6 +77,13 @@ def test_every_section_is_built(built: Path) -> None:
     assert not (built / "pinpai/zhen-jiguan").exists()  # no brand, no brand page
 
 
+def test_renamed_organization_keeps_its_old_address(built: Path) -> None:
+    for old, new in (("dangwu/taoyuan-old/index.html", "../taoyuan-cun/"), ("pinpai/taoyuan-old/index.html", "../taoyuan-cun/")):
+        page = (built / old).read_text(encoding="utf-8")
+        assert f'content="0; url={new}"' in page and f'href="{new}"' in page
+        assert (built / old).parent.joinpath(new, "index.html").resolve().is_file()
+
+
 def test_internal_items_never_reach_the_site(built: Path) -> None:
     text = _all_text(built)
     assert INTERNAL_TITLE not in text
