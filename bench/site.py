@@ -66,12 +66,15 @@ def _plain_project(town: Path, out: Path) -> Path:
     sys.path.insert(0, str(REPO))
     from generator.site import generate
 
-    files, _ = generate(town, TODAY)
+    files = generate(town, TODAY).files
     docs = out / "docs"
     for path, content in files.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        if isinstance(content, Path):
+            shutil.copy(content, target)
+        else:
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     for folder in ("guide", "schema"):
         shutil.copytree(town / "content" / folder, docs / folder)
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))

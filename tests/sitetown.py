@@ -85,7 +85,9 @@ def make_site_town(town: Town) -> Town:
         "organizations/hongda-jixie/notices/2026-11-20-youxiu.md",
         notice_md("2026-11-20", "2026-11-26", kind="推荐优秀党员").replace("title: 公示", "title: 优秀党员公示丙"),
     )
-    town.write("content/_town/renames.yml", "schema: 1\nrenames:\n  - {from: taoyuan-old, to: taoyuan-cun, date: 2025-01-01, reason: 村名变更}\n")
+    town.write(
+        "content/_town/renames.yml", "schema: 1\nrenames:\n  - {from: taoyuan-old, to: taoyuan-cun, date: 2025-01-01, reason: 村名变更}\n"
+    )
     shutil.copy(REPO / "mkdocs.yml", town.root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", town.root / "overrides")
     shutil.copytree(REPO / "content" / "guide", town.root / "content" / "guide")

@@ -16,7 +16,7 @@ from conftest import REPO, TODAY, Town, org_yml
 from sitetown import HARDSHIP_TITLE, INTERNAL_TITLE, REDACTED_TEXT, make_site_town, mkdocs_build, tree_digest
 
 from generator.site import build_site, generate
-from generator.site.build import options_from_town, relative
+from generator.site.build import Page, options_from_town, relative
 from generator.validate import validate
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -70,7 +70,6 @@ def test_every_section_is_built(built: Path) -> None:
         "schema/org.schema.json",
         "guide/index.html",
         "assets/party365.js",
-        "photos/taoyuan-cun/a.jpg",
     ):
         assert (built / page).is_file(), page
     assert not (built / "_town").exists()
@@ -112,6 +111,7 @@ def test_brand_profile_links_back_and_shows_mutual_partners_only(built: Path) ->
     assert "红色引擎" in page  # hongda-jixie lists taoyuan-cun too
     assert "网格连心" not in page  # xinhe-shequ's claim is one-sided
     assert 'alt="桃源先锋的活动现场"' in page and 'width="64" height="48"' in page
+    assert 'type="image/webp"' in page and "photos/taoyuan-cun/a-" in page
     other = (built / "pinpai/hongda-jixie/index.html").read_text(encoding="utf-8")
     assert "桃源先锋" in other
 
@@ -286,8 +286,8 @@ def test_no_payload_becomes_executable_even_past_the_validator(town: Town, paylo
     files = build_site(result, options_from_town(result))  # ... and the renderer is safe anyway
     md = markdown.Markdown(extensions=["admonition", "attr_list", "tables", "toc"])
     for path, content in files.items():
-        if path.endswith(".md"):  # what MkDocs makes of the page
-            assert _active_content(md.reset().convert(content.split("\n---\n", 1)[-1])) == [], path
+        if isinstance(content, Page):  # what MkDocs makes of the page, with the fragments filled in
+            assert _active_content(content.filled(md.reset().convert(content.markdown.split("\n---\n", 1)[-1]))) == [], path
         elif path.endswith(".html"):
             assert _active_content(content) == [], path
         elif path.endswith(".xml"):  # well-formed, titles are plain text, links stay on the site
@@ -304,7 +304,7 @@ def test_generate_refuses_invalid_data(town: Town) -> None:
 
     town.write("organizations/a-cun/org.yml", org_yml().replace("sector: 村", "sector: 农村"))
     with pytest.raises(DataError) as info:
-        generate(town.root, TODAY)
+        generate(town.root, TODAY, cache_dir=town.root / "cache")
     assert "[schema-enum]" in str(info.value)
 
 
@@ -324,8 +324,21 @@ def test_golden_pages(town: Town, page: str) -> None:
     from tools_photo import jpeg  # noqa: F401
 
     make_site_town(town)
-    files, _ = generate(town.root, TODAY)
+    generated = generate(town.root, TODAY, cache_dir=town.root / "cache").files[page]
+    assert isinstance(generated, Page)
+    text = generated.filled()
     golden = GOLDEN / page.replace("/", "__")
     if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(files[page], encoding="utf-8")
-    assert files[page] == golden.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_memoized_segmentation_gives_the_same_tokens() -> None:
+    import jieba
+
+    from generator.plugin import memoize_jieba
+
+    text = "春江镇桃源村党委组织党员志愿者开展“党员义工365”活动".encode()
+    before = list(jieba.cut(text))
+    memoize_jieba()
+    assert list(jieba.cut(text)) == before == list(jieba.cut(text))

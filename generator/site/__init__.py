@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import DataError, Diagnostic
+from ..images import prepare_photos
 from ..loader import load_yaml
 from ..project import TOWN_DIR, TOWN_FILES
 from ..rules.schema import validate_document
@@ -13,7 +15,7 @@ from ..schema import Town
 from ..validate import validate
 from .build import SiteOptions, build_site, options_from_town
 
-__all__ = ["SiteOptions", "generate", "read_town"]
+__all__ = ["Generated", "SiteOptions", "generate", "read_town"]
 
 
 def read_town(root: Path) -> Town | None:
@@ -26,13 +28,31 @@ def read_town(root: Path) -> Town | None:
     return model
 
 
-def generate(root: Path, today: dt.date | None = None) -> tuple[dict[str, str | bytes], list[Diagnostic]]:
-    """Every generated file of the site and the warnings of the data.
+CACHE_DIR = Path(".cache") / "party365" / "photos"
 
-    Raises DataError, carrying every diagnostic, when the data has errors: nothing is
-    rendered from invalid data.
+
+@dataclass
+class Generated:
+    """The generated files (text, bytes, or a file on disk for photos) and what it took."""
+
+    files: dict[str, str | bytes | Path]
+    warnings: list[Diagnostic]
+    photos_processed: int
+    photos_reused: int
+
+
+def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
+    """Every generated file of the site, after validating the data and rendering the photos.
+
+    Raises DataError, carrying every diagnostic, when the data has errors or a photo cannot be
+    decoded: nothing is rendered from invalid data.
     """
     result = validate(root, today)
     if result.errors:
         raise DataError(result.diagnostics)
-    return build_site(result, options_from_town(result)), result.warnings
+    options = options_from_town(result)
+    slugs = {slug for slug, entry in result.dataset.orgs.items() if entry.model is not None}
+    photos = prepare_photos(result.dataset, slugs, cache_dir or root / CACHE_DIR)
+    if photos.diagnostics:
+        raise DataError(photos.diagnostics + result.warnings)
+    return Generated(build_site(result, options, photos), result.warnings, photos.processed, photos.reused)

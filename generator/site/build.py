@@ -12,13 +12,14 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..dates import CHINA, quarter_label
-from ..images import PhotoRef, photo_refs, publish_photos
+from ..images import PhotoReport, PhotoSet
 from ..validate import Result
 from . import exports
 from .markup import render_markdown
@@ -26,6 +27,38 @@ from .views import BANKUAI_ORDER, OrgView, brand_url, build_org_views, closed_no
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: Markdown (front matter, title, section headings) with placeholders
+    where finished HTML fragments go. The fragments never pass through Markdown: nothing a
+    clerk wrote can be re-read as Markdown, and MkDocs does not re-parse large HTML."""
+
+    markdown: str
+    fragments: tuple[str, ...]
+
+    def filled(self, html: str | None = None) -> str:
+        """`html` (the Markdown rendered) or the Markdown itself, with the fragments put in."""
+        return fill(self.markdown if html is None else html, self.fragments)
+
+
+_PLACEHOLDER = re.compile(r"<!--p365:(\d+)-->")
+
+
+def fill(html: str, fragments: tuple[str, ...]) -> str:
+    return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], html)
+
+
+class _Fragments:
+    """Collects `{% call block() %}…{% endcall %}` regions of one page."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def __call__(self, caller: Callable[[], str]) -> Markup:
+        self.items.append(caller().strip("\n"))
+        return Markup(f"<!--p365:{len(self.items) - 1}-->")
 
 
 @dataclass(frozen=True)
@@ -75,31 +108,37 @@ def _environment() -> Environment:
 class SiteBuilder:
     """Renders pages for one validated town."""
 
-    def __init__(self, result: Result, options: SiteOptions) -> None:
+    def __init__(self, result: Result, options: SiteOptions, photos: PhotoReport) -> None:
         self.result = result
         self.ds = result.dataset
         self.options = options
         self.env = _environment()
         self.views = build_org_views(self.ds)
-        self.photos: dict[str, list[PhotoRef]] = photo_refs(self.ds, self.views)
-        self.files: dict[str, str | bytes] = {}
+        self.photos = photos
+        self.files: dict[str, str | bytes | Path | Page] = {}
+
+    def _photo(self, slug: str, file: str) -> PhotoSet | None:
+        return self.photos.sets.get((slug, file))
 
     def _render(self, template: str, page_dir: str, path: str, **context: Any) -> None:
         def url(target: str) -> str:
             return relative(page_dir, target)
 
-        self.files[path] = self.env.get_template(template).render(
+        block = _Fragments()
+        markdown = self.env.get_template(template).render(
+            block=block,
             site=self.options,
             today=self.ds.today,
             url=url,
             views=self.views,
-            photos=self.photos,
+            photo=self._photo,
             org_url=org_url,
             brand_url=brand_url,
             **context,
         )
+        self.files[path] = Page(markdown, tuple(block.items))
 
-    def build(self) -> dict[str, str | bytes]:
+    def build(self) -> dict[str, str | bytes | Path | Page]:
         for step in self._steps():
             step()
         return self.files
@@ -108,7 +147,7 @@ class SiteBuilder:
         return [self._home, self._dangwu, self._orgs, self._gongshi, self._pinpai, self._brands, self._data, self._redirects, self._photos]
 
     def _photos(self) -> None:
-        self.files.update(publish_photos(self.photos))
+        self.files.update(self.photos.files())
 
     def _home(self) -> None:
         self._render(
@@ -170,9 +209,9 @@ class SiteBuilder:
                 )
 
 
-def build_site(result: Result, options: SiteOptions) -> dict[str, str | bytes]:
-    """Every generated file of the site. `result` must have no errors."""
-    return SiteBuilder(result, options).build()
+def build_site(result: Result, options: SiteOptions, photos: PhotoReport | None = None) -> dict[str, str | bytes | Path | Page]:
+    """Every generated file of the site. `result` must have no errors; photos come rendered."""
+    return SiteBuilder(result, options, photos or PhotoReport()).build()
 
 
 def options_from_town(result: Result) -> SiteOptions:
