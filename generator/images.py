@@ -30,12 +30,18 @@ from .diagnostics import Diagnostic, Severity
 from .loader import position
 from .project import Dataset
 
-try:  # HEIC/HEIF from phones, where the well-kept pillow-heif is installed
-    from pillow_heif import register_heif_opener
 
+def register_heif() -> bool:
+    """Let Pillow open HEIC/HEIF photos from phones, where pillow-heif is installed."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # pragma: no cover - optional
+        return False
     register_heif_opener()
-except ImportError:  # pragma: no cover - optional
-    pass
+    return True
+
+
+HEIF = register_heif()
 
 WIDTHS = (480, 960, 1600)
 FORMATS = (("webp", "WEBP", {"quality": 78, "method": 4}), ("jpg", "JPEG", {"quality": 80, "optimize": True, "progressive": True}))

@@ -81,3 +81,32 @@ def test_brand_filter_works(browser, server: str) -> None:
     assert page.locator(".p365-brand-card:visible").count() == 3
     assert page.locator(".p365-count").inner_text() == "共 3 个"
     page.close()
+
+
+def test_brand_profile_above_the_fold_images_stay_small(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    sizes: dict[str, int] = {}
+
+    def record(response) -> None:
+        if response.request.resource_type == "image" and "/photos/" in response.url:
+            sizes[response.url] = len(response.body())
+
+    page.on("response", record)
+    page.goto(server + "pinpai/taoyuan-cun/")
+    page.wait_for_load_state("networkidle")
+    assert sizes, "the hero photo was not loaded"
+    assert all(url.endswith(".webp") for url in sizes)  # Chromium takes the WebP source
+    assert sum(sizes.values()) <= 300 * 1024, sizes
+    page.close()
+
+
+def test_gallery_opens_a_lightbox_and_closes_with_escape(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "pinpai/taoyuan-cun/")
+    page.locator(".p365-gallery a.p365-zoom").first.click()
+    dialog = page.locator("dialog.p365-lightbox")
+    assert dialog.is_visible()
+    assert dialog.locator("img").get_attribute("alt")
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    page.close()

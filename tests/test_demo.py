@@ -43,3 +43,21 @@ def test_a_village_is_found_by_its_chinese_name(demo_site: Path) -> None:
 def test_org_page_size_does_not_depend_on_town_size(demo_site: Path) -> None:
     page = (demo_site / "dangwu/shuangqiao-cun/index.html").read_text(encoding="utf-8")
     assert page.count("dangwu/") < 40  # no sidebar listing all 90 organizations
+
+
+def test_no_published_image_carries_metadata(demo_site: Path) -> None:
+    from PIL import Image
+
+    images = [p for p in (demo_site / "photos").rglob("*") if p.suffix in (".jpg", ".webp")]
+    assert len(images) > 500
+    for file in images:
+        with Image.open(file) as image:
+            assert not image.getexif(), file
+            assert not {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile"} & set(image.info), file
+
+
+def test_warm_rebuild_processes_no_image(demo_site: Path) -> None:
+    from generator.site import generate
+
+    generated = generate(REPO, TODAY)  # the demo_site build filled the cache
+    assert generated.photos_processed == 0 and generated.photos_reused > 100

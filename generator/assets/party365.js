@@ -76,10 +76,64 @@
     header.insertBefore(button, search);
   }
 
+  function lightbox() {
+    var dialog = document.querySelector("dialog.p365-lightbox");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "p365-lightbox";
+    dialog.setAttribute("aria-label", "查看大图");
+    dialog.innerHTML =
+      '<figure><img alt=""><figcaption></figcaption></figure>' +
+      '<div class="p365-lightbox-bar">' +
+      '<button type="button" data-step="-1">上一张</button>' +
+      '<button type="button" data-step="1">下一张</button>' +
+      '<button type="button" data-close>关闭</button></div>';
+    document.body.appendChild(dialog);
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog || event.target.hasAttribute("data-close")) dialog.close();
+    });
+    return dialog;
+  }
+
+  function setupGallery(root) {
+    root.querySelectorAll(".p365-gallery").forEach(function (gallery) {
+      if (gallery.getAttribute("data-ready")) return;
+      gallery.setAttribute("data-ready", "1");
+      var links = Array.prototype.slice.call(gallery.querySelectorAll("a.p365-zoom"));
+      var current = 0;
+      function show(index) {
+        var dialog = lightbox();
+        current = (index + links.length) % links.length;
+        var link = links[current];
+        var img = dialog.querySelector("img");
+        img.src = link.href;
+        img.alt = link.querySelector("img").alt;
+        dialog.querySelector("figcaption").textContent = link.getAttribute("data-caption") || "";
+        dialog.querySelectorAll("[data-step]").forEach(function (button) {
+          button.hidden = links.length < 2;
+          button.onclick = function () { show(current + Number(button.getAttribute("data-step"))); };
+        });
+        dialog.onkeydown = function (event) {
+          if (event.key === "ArrowLeft") show(current - 1);
+          if (event.key === "ArrowRight") show(current + 1);
+        };
+        if (!dialog.open) dialog.showModal();
+      }
+      links.forEach(function (link, index) {
+        link.addEventListener("click", function (event) {
+          if (event.ctrlKey || event.metaKey || event.shiftKey || !window.HTMLDialogElement) return;
+          event.preventDefault();
+          show(index);
+        });
+      });
+    });
+  }
+
   function init() {
     updateCountdowns(document);
     setupFilter(document);
     setupLargeText();
+    setupGallery(document);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

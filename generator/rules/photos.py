@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from ..diagnostics import Diagnostic, Severity
+from ..images import HEIF
 from ..loader import Document, position
 from ..project import Dataset, OrgEntry
 
@@ -26,11 +27,12 @@ RULES = {
     "photo-too-many-pixels": "照片超过 5000 万像素（可能是“解压炸弹”）",
     "photo-alt": "照片缺少替代文字",
     "photo-consent": "未确认照片中人物同意公开",
+    "photo-broken": "照片文件损坏，无法解码（生成网站时检查）",
 }
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
-FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO", "HEIF", "TIFF"}
 
 
 def _photo_refs(entry: OrgEntry) -> Iterator[tuple[Document, tuple[Any, ...], Any]]:
@@ -70,7 +72,7 @@ def _check_image(file: Path) -> tuple[str, str, str] | None:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return ("photo-too-many-pixels", "图片像素数大得异常，可能是“解压炸弹”", "换用普通手机或相机拍摄的照片")
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            if _sniff(file) == "HEIC":
+            if _sniff(file) == "HEIC" and not HEIF:
                 return (
                     "photo-not-image",
                     "暂不支持 HEIC（苹果手机默认格式）照片",
