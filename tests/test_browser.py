@@ -110,3 +110,39 @@ def test_gallery_opens_a_lightbox_and_closes_with_escape(browser, server: str) -
     page.keyboard.press("Escape")
     assert not dialog.is_visible()
     page.close()
+
+
+def test_click_a_point_on_the_map_and_land_on_the_brand_profile(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "fengjingxian/")
+    page.locator("svg.p365-map a[data-slug='taoyuan-cun']").click()
+    page.wait_for_url("**/pinpai/taoyuan-cun/**")
+    assert page.locator("h1").inner_text().rstrip("¶") == "桃源先锋·幸福365"
+    page.close()
+
+
+def test_route_list_is_reachable_by_keyboard(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "fengjingxian/")
+    first = page.locator("ol.p365-stops a").first
+    first.focus()
+    names = []
+    for _ in range(7):
+        names.append(page.evaluate("document.activeElement.textContent"))
+        page.keyboard.press("Tab")
+    assert names[0] == "梨花村党总支" and names[-1] == "红达机械党支部"
+    page.close()
+
+
+def test_map_filters_and_route_highlight(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "fengjingxian/")
+    page.locator("input[name=bankuai][value='k3']").uncheck()  # 企业党组织板块
+    assert page.locator("svg.p365-map a.k3:visible").count() == 0
+    assert page.locator("svg.p365-map a.k2:visible").count() > 0
+    page.get_by_role("button", name="春江精品示范带").click()
+    assert page.locator("svg.p365-map.has-route").count() == 1
+    assert page.locator("svg.p365-map a.on-route").count() == 7
+    page.get_by_role("button", name="放大示意图").click()
+    assert page.locator("svg.p365-map.is-zoomed").count() == 1
+    page.close()

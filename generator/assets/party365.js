@@ -129,11 +129,110 @@
     });
   }
 
+  function setupMap(root) {
+    var svg = root.querySelector("svg.p365-map");
+    var form = root.querySelector(".p365-map-filter");
+    if (!svg || !form || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "1");
+    form.hidden = false;
+    var points = Array.prototype.slice.call(svg.querySelectorAll(".points a"));
+
+    function checked(name) {
+      return Array.prototype.slice.call(form.querySelectorAll("input[name=" + name + "]:checked")).map(function (i) { return i.value; });
+    }
+    form.addEventListener("change", function () {
+      var bankuai = checked("bankuai"), batch = checked("batch");
+      points.forEach(function (a) {
+        var shown = bankuai.some(function (c) { return a.classList.contains(c); }) &&
+          batch.some(function (c) { return a.classList.contains(c); });
+        a.classList.toggle("is-hidden", !shown);
+      });
+    });
+
+    var buttons = Array.prototype.slice.call(form.querySelectorAll(".p365-route-button"));
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        var stops = [];
+        buttons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+        svg.querySelectorAll(".route").forEach(function (route) {
+          var active = on && route.getAttribute("data-route") === button.getAttribute("data-route");
+          route.classList.toggle("is-active", active);
+          if (active) stops = route.getAttribute("data-stops").split(" ");
+        });
+        points.forEach(function (a) { a.classList.toggle("on-route", stops.indexOf(a.getAttribute("data-slug")) >= 0); });
+        svg.classList.toggle("has-route", on);
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    });
+
+    var full = svg.getAttribute("viewBox").split(" ").map(Number);
+    var box = full.slice();
+    function apply() {
+      svg.setAttribute("viewBox", box.map(function (v) { return Math.round(v * 10) / 10; }).join(" "));
+      svg.classList.toggle("is-zoomed", box[2] < full[2]);
+    }
+    function zoom(factor, cx, cy) {
+      if (!factor) { box = full.slice(); apply(); return; }
+      var width = Math.min(full[2], Math.max(full[2] / 8, box[2] / factor));
+      var k = width / box[2];
+      if (cx === undefined) { cx = box[0] + box[2] / 2; cy = box[1] + box[3] / 2; }
+      box = [cx - (cx - box[0]) * k, cy - (cy - box[1]) * k, width, box[3] * k];
+      apply();
+    }
+    function toSvg(x, y) {
+      var point = svg.createSVGPoint();
+      point.x = x; point.y = y;
+      return point.matrixTransform(svg.getScreenCTM().inverse());
+    }
+    form.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () { zoom(Number(button.getAttribute("data-zoom"))); });
+    });
+    svg.addEventListener("wheel", function (event) {
+      event.preventDefault();
+      var p = toSvg(event.clientX, event.clientY);
+      zoom(event.deltaY < 0 ? 1.25 : 0.8, p.x, p.y);
+    }, { passive: false });
+
+    var down = {}, moved = false, pinch = 0;
+    svg.addEventListener("pointerdown", function (event) {
+      down[event.pointerId] = { x: event.clientX, y: event.clientY };
+      moved = false;
+    });
+    svg.addEventListener("pointermove", function (event) {
+      var start = down[event.pointerId];
+      if (!start) return;
+      var ids = Object.keys(down);
+      if (ids.length === 2) {
+        var a = down[ids[0]], b = down[ids[1]];
+        start.x = event.clientX; start.y = event.clientY;
+        var distance = Math.hypot(a.x - b.x, a.y - b.y);
+        if (pinch) { var mid = toSvg((a.x + b.x) / 2, (a.y + b.y) / 2); zoom(distance / pinch, mid.x, mid.y); }
+        pinch = distance;
+        moved = true;
+        return;
+      }
+      var dx = event.clientX - start.x, dy = event.clientY - start.y;
+      if (!moved && Math.hypot(dx, dy) < 5) return;
+      if (box[2] >= full[2]) return; /* at full size the page scrolls instead */
+      moved = true;
+      var scale = box[2] / svg.getBoundingClientRect().width;
+      box[0] -= dx * scale; box[1] -= dy * scale;
+      start.x = event.clientX; start.y = event.clientY;
+      apply();
+    });
+    function up(event) { delete down[event.pointerId]; pinch = 0; }
+    svg.addEventListener("pointerup", up);
+    svg.addEventListener("pointercancel", up);
+    svg.addEventListener("click", function (event) { if (moved) { event.preventDefault(); moved = false; } }, true);
+  }
+
   function init() {
     updateCountdowns(document);
     setupFilter(document);
     setupLargeText();
     setupGallery(document);
+    setupMap(document);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ..dates import CHINA, quarter_label
 from ..images import PhotoReport, PhotoSet
+from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..validate import Result
 from . import exports
 from .markup import render_markdown
@@ -144,7 +145,48 @@ class SiteBuilder:
         return self.files
 
     def _steps(self) -> list[Callable[[], None]]:
-        return [self._home, self._dangwu, self._orgs, self._gongshi, self._pinpai, self._brands, self._data, self._redirects, self._photos]
+        return [
+            self._home,
+            self._dangwu,
+            self._orgs,
+            self._gongshi,
+            self._pinpai,
+            self._brands,
+            self._map,
+            self._data,
+            self._redirects,
+            self._photos,
+        ]
+
+    def _map(self) -> None:
+        page_dir = "fengjingxian/"
+        points = [
+            MapPoint(
+                slug=v.slug,
+                name=v.short_name,
+                lat=v.model.location.lat,
+                lon=v.model.location.lon,
+                bankuai=v.bankuai,
+                batch=v.brand.batch if v.brand else "",
+                level=v.brand.level if v.brand else "",
+                href=relative(page_dir, brand_url(v.slug) if v.brand else org_url(v.slug)),
+            )
+            for v in self.views.values()
+            if v.model.location is not None
+        ]
+        town_routes = getattr(self.ds.town.get("routes"), "routes", [])
+        routes = [MapRoute(r.id, r.name, r.color, tuple(s for s in r.stops if s in self.views)) for r in town_routes]
+        self._render(
+            "fengjingxian.md.j2",
+            page_dir,
+            "fengjingxian/index.md",
+            svg=Markup(draw(points, routes, f"{self.options.town_name}红色风景线示意图")),
+            legend=Markup(legend(routes)),
+            map_css={bankuai: style[0] for bankuai, style in BANKUAI_STYLE.items()},
+            routes=town_routes,
+            demo_sites=[v for v in self.views.values() if v.brand and v.brand.level == "区级示范点"],
+            groups={b: sorted((v for v in self.views.values() if v.bankuai == b), key=lambda v: v.short_name) for b in BANKUAI_ORDER},
+        )
 
     def _photos(self) -> None:
         self.files.update(self.photos.files())
