@@ -263,7 +263,7 @@ class _ActiveContent(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        own = {("form", "p365-filter"), ("form", "p365-map-filter"), ("svg", "p365-map")}  # the site's own, not data
+        own = {("form", "p365-filter"), ("form", "p365-map-filter"), ("svg", "p365-map"), ("svg", "p365-chart")}  # the site's own
         if tag in self.DANGEROUS_TAGS and (tag, dict(attrs).get("class")) not in own:
             self.found.append(f"<{tag}>")
         for name, value in attrs:

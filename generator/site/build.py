@@ -18,8 +18,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..charts import bar_chart
 from ..dates import CHINA, quarter_label
 from ..images import PhotoReport, PhotoSet
+from ..progress import compute
 from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..validate import Result
 from . import exports
@@ -153,10 +155,22 @@ class SiteBuilder:
             self._pinpai,
             self._brands,
             self._map,
+            self._progress,
             self._data,
             self._redirects,
             self._photos,
         ]
+
+    def _progress(self) -> None:
+        progress = compute(self.ds)
+        measures = [m for t in progress.tasks for m in t.measures]
+        self._render(
+            "jindu.md.j2",
+            "jindu/",
+            "jindu/index.md",
+            progress=progress,
+            overview=Markup(bar_chart(measures, "各项任务达标比例", "overview")),
+        )
 
     def _map(self) -> None:
         page_dir = "fengjingxian/"
