@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from . import changes, codeowners
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
 from .project import TOWN_DIR, display_path, find_root
@@ -53,6 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--sector", required=True, choices=SECTORS, help="所属领域")
     new.add_argument("--maintainer", default="your-username", help="维护人的代码仓库用户名")
     new.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+
+    owners = sub.add_parser("codeowners", help="根据各组织的维护人生成 CODEOWNERS 文件")
+    owners.add_argument(
+        "--format", dest="flavour", choices=("github", "gitlab", "gitee"), default="github", help="代码托管平台（默认 github）"
+    )
+    owners.add_argument("--out", type=Path, help="输出文件（默认 .github/CODEOWNERS、.gitlab/CODEOWNERS 或 .gitee/CODEOWNERS）")
+    owners.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+    owners.add_argument("--check", action="store_true", help="只检查已有文件是否最新，不写入")
+
+    change = sub.add_parser("diff", help="说明与某个版本相比，这次改动让公开网站增加、修改、减少了什么")
+    change.add_argument("base", metavar="版本", help="比较的基准：分支、标签或提交号，例如 origin/main")
+    change.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="输出格式：text（默认）、markdown（合并请求评论）、json"
+    )
+    change.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+    change.add_argument("--today", type=_date, help="按哪一天判断公示状态（默认今天）")
 
     schema = sub.add_parser("schema", help="生成编辑器使用的 JSON Schema")
     schema.add_argument("--out", type=Path, help=f"输出文件夹（默认 {SCHEMA_DIR.as_posix()}）")
@@ -156,6 +173,47 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = find_root(args.root)
+    if root is None:
+        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
+        return 1
+    result = validate(root, default_today())
+    text = codeowners.render(result.dataset, args.flavour)
+    target = args.out or codeowners.default_path(root, args.flavour)
+    shown = display_path(root, target.resolve())
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            err.write(f"错误：{shown} 不是最新的（维护人有变动）。运行 party365 codeowners --format {args.flavour} 重新生成后提交。\n")
+            return 1
+        out.write(f"{shown} 是最新的。\n")
+        return 0
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.write(f"错误：无法写入 {shown}：{exc.strerror}\n")
+        return 1
+    out.write(f"已写入 {shown}（{len(result.dataset.orgs)} 个组织）。\n")
+    return 0
+
+
+def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = find_root(args.root)
+    if root is None:
+        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
+        return 1
+    try:
+        change = changes.diff(root, args.base, args.today or default_today())
+    except changes.RevisionError as exc:
+        err.write(f"错误：{exc}\n")
+        return 1
+    render = {"text": changes.render_text, "markdown": changes.render_markdown, "json": changes.render_json}[args.format]
+    out.write(render(change) + ("" if args.format != "text" else "\n"))
+    return 1 if change.errors or change.invalid else 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -167,7 +225,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    handlers = {"validate": _validate, "new": _new, "schema": _schema}
+    handlers = {"validate": _validate, "new": _new, "schema": _schema, "codeowners": _codeowners, "diff": _diff}
     return handlers[args.command](args, out, err)
 
 

@@ -24,10 +24,16 @@ LOADER_RULES = {
     "file-unreadable": "无法读取文件",
 }
 
+# Rules of `party365 diff`: what a change may not do to the published site.
+DIFF_RULES = {
+    "diff-item-removed": "已发布的公开事项或公示被删除（应保留并标记撤回）",
+    "diff-page-removed": "已发布的组织页面被删除且没有登记改名（旧网址会失效）",
+}
+
 
 def all_rules() -> dict[str, str]:
     """Every rule id with a one-line description, for docs and tests."""
-    rules = dict(LOADER_RULES)
+    rules = {**LOADER_RULES, **DIFF_RULES}
     for module in MODULES:
         rules.update(module.RULES)
     return rules

@@ -1,0 +1,107 @@
+"""Review workflow: CODEOWNERS from the data, and what a pull request changes on the public site."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Town, disclosure_md, notice_md, org_yml
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+@pytest.fixture
+def repo(town: Town) -> Town:
+    """A town repository with one commit: an organization with a published disclosure and notice."""
+    town.add_org("a-cun")
+    town.write("organizations/a-cun/disclosures/2026-11-02-dangfei.md", disclosure_md("党费").replace("title: 党费", "title: 第三季度党费"))
+    town.write("organizations/a-cun/disclosures/2026-11-03-neibu.md", disclosure_md("党内通报", extra="audience: 党内\n"))
+    _git(town.root, "init", "-q", "-b", "main")
+    _git(town.root, "add", "-A")
+    _git(town.root, "commit", "-q", "-m", "first")
+    return town
+
+
+def test_diff_reports_an_added_notice_and_photo(repo: Town, cli_run) -> None:
+    repo.write(
+        "organizations/a-cun/notices/2026-11-24-fazhan.md",
+        notice_md("2026-11-24", "2026-11-30").replace("title: 公示", "title: 发展党员公示"),
+    )
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 0, result.out
+    assert "新开始的公示（1）：\n  - a-cun：公示“发展党员公示”（2026-11-24）" in result.out
+    assert "结论：可以合并。" in result.out
+
+
+def test_diff_refuses_a_silently_deleted_disclosure(repo: Town, cli_run) -> None:
+    (repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md").unlink()
+    (repo.root / "organizations/a-cun/disclosures/2026-11-03-neibu.md").unlink()  # 党内: never public, no error
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--format", "markdown")
+    assert result.code == 1
+    rule = "diff-item-removed"
+    assert f"[{rule}] 已发布的党务公开事项“第三季度党费”被删除" in result.out
+    assert "withdrawn:" in result.out and "neibu" not in result.out
+
+
+def test_withdrawing_instead_of_deleting_passes(repo: Town, cli_run) -> None:
+    path = repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("category: 党费\n", "category: 党费\nwithdrawn: {date: 2026-11-20, reason: 金额有误}\n"),
+        encoding="utf-8",
+    )
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--format", "json")
+    payload = json.loads(result.out)
+    assert result.code == 0 and payload["withdrawn"][0]["id"] == "2026-11-02-dangfei" and payload["errors"] == []
+
+
+def test_removed_organization_needs_a_rename(repo: Town, cli_run) -> None:
+    repo.add_org("b-cun")
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "b")
+    subprocess.run(["mv", str(repo.root / "organizations/b-cun"), str(repo.root / "organizations/b-cun-new")], check=True)
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 1 and "[diff-page-removed]" in result.out
+    repo.write("content/_town/renames.yml", "schema: 1\nrenames:\n  - {from: b-cun, to: b-cun-new, date: 2026-11-26}\n")
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 0 and "新增页面" in result.out and "删除页面" in result.out
+    assert "新增公开内容" not in result.out  # the items moved with their organization
+    assert "diff-page-removed" not in result.out and "diff-item-removed" not in result.out
+
+
+def test_invalid_working_tree_fails_the_diff(repo: Town, cli_run) -> None:
+    repo.write("organizations/a-cun/org.yml", org_yml().replace("sector: 村", "sector: 农村"))
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 1 and "[schema-enum]" in result.out
+
+
+def test_unknown_revision(repo: Town, cli_run) -> None:
+    result = cli_run("diff", "no-such-branch", "--root", str(repo.root))
+    assert result.code == 1 and "找不到版本 no-such-branch" in result.err
+
+
+def test_codeowners_for_the_demo_town_is_current(cli_run) -> None:
+    result = cli_run("codeowners", "--root", str(REPO), "--check")
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("flavour", ["github", "gitlab", "gitee"])
+def test_codeowners_check_catches_a_stale_file(repo: Town, cli_run, flavour: str) -> None:
+    assert cli_run("codeowners", "--root", str(repo.root), "--format", flavour).code == 0
+    target = repo.root / {"github": ".github", "gitlab": ".gitlab", "gitee": ".gitee"}[flavour] / "CODEOWNERS"
+    text = target.read_text(encoding="utf-8")
+    assert "/organizations/a-cun/ @clerk @town-office" in text
+    assert ("[各党组织]" in text) == (flavour == "gitlab")
+    repo.write("organizations/a-cun/org.yml", org_yml().replace("maintainers: [clerk]", "maintainers: [clerk, new-clerk]"))
+    result = cli_run("codeowners", "--root", str(repo.root), "--format", flavour, "--check")
+    assert result.code == 1 and "不是最新的" in result.err
