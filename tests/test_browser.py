@@ -18,11 +18,15 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def server(demo_site: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(demo_site))
+    handler = functools.partial(_QuietHandler, directory=str(demo_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -146,3 +150,16 @@ def test_map_filters_and_route_highlight(browser, server: str) -> None:
     page.get_by_role("button", name="放大示意图").click()
     assert page.locator("svg.p365-map.is-zoomed").count() == 1
     page.close()
+
+
+def test_guide_screenshots_script_captures_the_real_pages(browser, demo_site: Path, tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from screenshots import SHOTS, take
+
+    files = take(demo_site, tmp_path, browser)
+    assert [f.name for f in files] == [name for name, *_ in SHOTS]
+    assert all(f.stat().st_size > 10_000 for f in files)
+    guide = (Path(__file__).resolve().parents[1] / "content/guide/index.md").read_text(encoding="utf-8")
+    assert all(f"img/{name}" in guide for name, *_ in SHOTS)

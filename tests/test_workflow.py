@@ -105,3 +105,68 @@ def test_codeowners_check_catches_a_stale_file(repo: Town, cli_run, flavour: str
     repo.write("organizations/a-cun/org.yml", org_yml().replace("maintainers: [clerk]", "maintainers: [clerk, new-clerk]"))
     result = cli_run("codeowners", "--root", str(repo.root), "--format", flavour, "--check")
     assert result.code == 1 and "不是最新的" in result.err
+
+
+def _steps(workflow: dict) -> list[str]:
+    """The shell commands of the shipped GitHub workflow, as a runner would execute them."""
+    return [step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step and "pip install" not in step["run"]]
+
+
+def test_shipped_github_workflow_run_locally_on_a_pull_request(town: Town) -> None:
+    import os
+    import sys
+
+    import yaml
+    from sitetown import EPOCH, make_site_town
+
+    make_site_town(town)
+    xinhe = town.root / "organizations/xinhe-shequ/org.yml"
+    xinhe.write_text(xinhe.read_text(encoding="utf-8").replace("partners: [taoyuan-cun]", "partners: []"), encoding="utf-8")  # strict-clean
+    assert subprocess.run([sys.executable, "-m", "generator", "codeowners", "--root", str(town.root)], capture_output=True).returncode == 0
+    _git(town.root, "init", "-q", "-b", "main")
+    _git(town.root, "add", "-A")
+    _git(town.root, "commit", "-q", "-m", "base")
+    workflow = yaml.safe_load((REPO / "content/guide/ci/github-actions.yml").read_text(encoding="utf-8"))
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+
+    def run_pr() -> list[subprocess.CompletedProcess[str]]:
+        results = []
+        for command in _steps(workflow):
+            command = command.replace('"origin/${{ github.base_ref }}"', "main")
+            command = command.split("\n")[0].replace(" || status=$?", "")  # the comment itself needs GitHub
+            results.append(subprocess.run(["bash", "-c", command], cwd=town.root, env=env, capture_output=True, text=True))
+        return results
+
+    # A clerk edits one organization: a new notice, and a misspelled key.
+    town.write(
+        "organizations/hongda-jixie/notices/2026-11-24-fazhan.md",
+        notice_md("2026-11-24", "2026-11-30").replace("title: 公示", "title: 发展对象公示"),
+    )
+    org = town.root / "organizations/hongda-jixie/org.yml"
+    good = org.read_text(encoding="utf-8")
+    org.write_text(good.replace("kind: 党委", "kidn: 党委"), encoding="utf-8")
+    validate_step, owners_step, diff_step, build_step = run_pr()
+    assert validate_step.returncode == 1
+    assert "::error file=organizations/hongda-jixie/org.yml,line=5,col=1,title=schema-unknown-key::" in validate_step.stdout
+    assert build_step.returncode == 1 and "原有网站目录未改动" in build_step.stderr
+    # The clerk fixes the key: every step passes, and the summary says what the public gains.
+    org.write_text(good, encoding="utf-8")
+    validate_step, owners_step, diff_step, build_step = run_pr()
+    assert [s.returncode for s in (validate_step, owners_step, diff_step, build_step)] == [0, 0, 0, 0], build_step.stderr
+    summary = (town.root / "party365-diff.md").read_text(encoding="utf-8")
+    assert "**新开始的公示（1）**" in summary and "hongda-jixie：公示“发展对象公示”" in summary and "结论：可以合并。" in summary
+
+
+def test_shipped_gitlab_ci_and_pre_commit_hook_call_party365() -> None:
+    import yaml
+
+    gitlab = yaml.safe_load((REPO / "content/guide/ci/gitlab-ci.yml").read_text(encoding="utf-8"))
+    scripts = "\n".join(line for job in gitlab.values() if isinstance(job, dict) and "script" in job for line in job["script"])
+    assert "party365 validate organizations" in scripts and "party365 diff" in scripts and "mkdocs build --strict" in scripts
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "party365 validate" and hook["pass_filenames"] is False
