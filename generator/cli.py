@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import changes, codeowners
+from . import changes, codeowners, printing
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
+from .images import prepare_photos
 from .project import TOWN_DIR, display_path, find_root
 from .scaffold import ScaffoldError, create_org
 from .schema import FILE_MODELS, SECTORS, json_schema
+from .site import CACHE_DIR
 from .validate import Result, validate
 
 SCHEMA_DIR = Path("content") / "schema"
@@ -70,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     change.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
     change.add_argument("--today", type=_date, help="按哪一天判断公示状态（默认今天）")
+
+    boards = sub.add_parser("boards", help="生成党务公开栏的打印版（PDF 和 HTML，含党内事项，不上网站）")
+    boards.add_argument("--org", action="append", metavar="代号", help="只生成这个组织（可写多次），默认全部")
+    boards.add_argument("--size", choices=("A3", "A4"), default="A3", help="纸张大小（默认 A3）")
+    boards.add_argument("--out", type=Path, default=Path("build") / "boards", help="输出文件夹（默认 build/boards）")
+    boards.add_argument("--html", action="store_true", help="同时输出 HTML 版")
+    boards.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
 
     schema = sub.add_parser("schema", help="生成编辑器使用的 JSON Schema")
     schema.add_argument("--out", type=Path, help=f"输出文件夹（默认 {SCHEMA_DIR.as_posix()}）")
@@ -214,6 +224,40 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if change.errors or change.invalid else 0
 
 
+def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = find_root(args.root)
+    if root is None:
+        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
+        return 1
+    result = validate(root, default_today())
+    if result.errors:
+        err.write(render_text(result.errors) + f"\n错误：资料有 {len(result.errors)} 个错误，没有生成公开栏。\n")
+        return 1
+    ds = result.dataset
+    slugs = args.org or sorted(ds.orgs)
+    unknown = [s for s in slugs if s not in ds.orgs]
+    if unknown:
+        err.write(f"错误：没有代号为 {'、'.join(unknown)} 的组织。\n")
+        return 1
+    photos = prepare_photos(ds, set(slugs), root / CACHE_DIR)
+    target = args.out if args.out.is_absolute() else root / args.out
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        for slug in slugs:
+            html = printing.board_html(ds, slug, args.size, photos)
+            if args.html:
+                (target / f"{slug}-{args.size}.html").write_text(html, encoding="utf-8")
+            pdf, _ = printing.cached_pdf(html, root / CACHE_DIR.parent / "pdf")
+            shutil.copyfile(pdf, target / f"{slug}-{args.size}.pdf")
+    except printing.PrintUnavailable as exc:
+        err.write(f"错误：{exc}\n")
+        return 1
+    where = display_path(root, target.resolve())
+    out.write(f"已生成 {len(slugs)} 个党务公开栏（{args.size}）到 {where}/。")
+    out.write("公开栏含党内事项，只在组织内部张贴，不要上传网站。\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -225,7 +269,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    handlers = {"validate": _validate, "new": _new, "schema": _schema, "codeowners": _codeowners, "diff": _diff}
+    handlers = {"validate": _validate, "new": _new, "schema": _schema, "codeowners": _codeowners, "diff": _diff, "boards": _boards}
     return handlers[args.command](args, out, err)
 
 

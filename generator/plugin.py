@@ -94,6 +94,8 @@ class Party365Plugin(BasePlugin[Party365Config]):
             raise PluginError(f"数据有 {len(errors)} 个错误，网站没有生成（原有网站目录未改动）：\n{exc}") from exc
         self._generated = generated.files
         log.info(f"照片：新处理 {generated.photos_processed} 张，使用缓存 {generated.photos_reused} 张")
+        if generated.print_problem:
+            log.info(f"案例汇编的 PDF 小册子没有生成：{generated.print_problem}")
         warnings = generated.warnings
         compliance = [d for d in warnings if d.rule.startswith("compliance-")]
         for d in warnings:

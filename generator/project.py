@@ -26,6 +26,7 @@ TOWN_FILES: dict[str, str] = {
     "renames": "renames.yml",
 }
 OPTIONAL_TOWN_FILES = {"assessments", "routes", "renames"}
+COLLECTIONS_DIR = TOWN_DIR / "collections"
 
 ITEM_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
@@ -65,10 +66,12 @@ class Dataset:
     orgs: dict[str, OrgEntry] = field(default_factory=dict)
     town_docs: dict[str, Document] = field(default_factory=dict)
     town: dict[str, Any] = field(default_factory=dict)  # kind -> validated model
+    collection_docs: dict[str, Document] = field(default_factory=dict)  # id -> document
+    collections: dict[str, Any] = field(default_factory=dict)  # id -> validated model
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def documents(self) -> list[Document]:
-        docs = list(self.town_docs.values())
+        docs = [*self.town_docs.values(), *self.collection_docs.values()]
         for entry in self.orgs.values():
             docs.append(entry.doc)
             docs.extend(item.doc for item in entry.disclosures)
@@ -214,6 +217,10 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
                     f"在 {TOWN_DIR.as_posix()}/ 下创建 {name}（可参考示例镇的同名文件）",
                 )
             )
+    collections_dir = root / COLLECTIONS_DIR
+    if collections_dir.is_dir():
+        for file in sorted(collections_dir.glob("*.yml")):
+            ds.collection_docs[file.stem] = load_yaml(file, display_path(root, file))
     orgs_dir = root / ORGS_DIR
     if orgs_dir.is_dir():
         for folder in sorted(orgs_dir.iterdir()):

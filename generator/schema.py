@@ -405,6 +405,25 @@ class Renames(_Model):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class Case(_Model):
+    org: Slug = Field(title="组织代号")
+    commentary: Markdown | None = Field(None, title="镇党委点评")
+
+
+class Collection(_Model):
+    """content/_town/collections/<代号>.yml：一本典型案例汇编（网页和 PDF 小册子）。"""
+
+    schema_: Literal[1] = Field(alias="schema", title="格式版本")
+    title: str = Field(title="汇编名称")
+    subtitle: str | None = Field(None, title="副标题")
+    date: dt.date = Field(title="编印日期")
+    editor: str | None = Field(None, title="编印单位")
+    intro: Markdown = Field(title="编者按")
+    cases: list[Case] = Field(min_length=1, title="案例（按顺序）")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
 # Required fields beyond the model's own, by sector. Used by the schema rule and written
 # into the JSON Schema as if/then clauses, so editors and the validator agree.
 REQUIRED_BY_SECTOR: dict[str, tuple[str, ...]] = {
@@ -425,6 +444,7 @@ FILE_MODELS: dict[str, type[_Model]] = {
     "routes": Routes,
     "holidays": Holidays,
     "renames": Renames,
+    "collection": Collection,
 }
 
 

@@ -25,6 +25,7 @@ RULES = {
     "ref-route-stop": "线路站点代号不存在或没有位置",
     "ref-assessment": "考核评价里的组织代号不存在",
     "ref-rename": "改名记录的新代号不存在",
+    "ref-collection": "案例汇编里的组织代号不存在，或汇编文件名不是合法代号",
 }
 
 
@@ -171,6 +172,16 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
         for i, entry in enumerate(assessments.entries):
             if entry.org not in ds.orgs:
                 yield _diag(doc, ("entries", i, "org"), "ref-assessment", "考核评价里的组织代号不存在", entry.org, _unknown(ds, entry.org))
+    for cid, collection in ds.collections.items():
+        doc = ds.collection_docs[cid]
+        if not SLUG_RE.match(cid):
+            yield Diagnostic(doc.path, 1, 1, Severity.ERROR, "ref-collection", "汇编文件名会成为网址，只能用小写拼音、数字和连字符", cid,
+                             "例如 quji-shifandian.yml")  # fmt: skip
+        if collection is None:
+            continue
+        for i, case in enumerate(collection.cases):
+            if case.org not in ds.orgs:
+                yield _diag(doc, ("cases", i, "org"), "ref-collection", "案例汇编里的组织代号不存在", case.org, _unknown(ds, case.org))
     renames = ds.town.get("renames")
     if renames is not None:
         doc = ds.town_docs["renames"]

@@ -238,6 +238,9 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
         model, problems = validate_document(kind, doc)
         ds.town[kind] = model
         yield from problems
+    for cid, doc in ds.collection_docs.items():
+        ds.collections[cid], problems = validate_document("collection", doc)
+        yield from problems
     for entry in ds.orgs.values():
         entry.model, problems = validate_document("org", entry.doc)
         yield from problems

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import printing
 from ..diagnostics import DataError, Diagnostic
-from ..images import prepare_photos
+from ..images import PhotoReport, prepare_photos
 from ..loader import load_yaml
-from ..project import TOWN_DIR, TOWN_FILES
+from ..project import TOWN_DIR, TOWN_FILES, Dataset
 from ..rules.schema import validate_document
 from ..schema import Town
 from ..validate import validate
@@ -39,6 +40,7 @@ class Generated:
     warnings: list[Diagnostic]
     photos_processed: int
     photos_reused: int
+    print_problem: str | None = None  # why the PDF booklets could not be made, if they could not
 
 
 def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
@@ -55,4 +57,19 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     photos = prepare_photos(result.dataset, slugs, cache_dir or root / CACHE_DIR)
     if photos.diagnostics:
         raise DataError(photos.diagnostics + result.warnings)
-    return Generated(build_site(result, options, photos), result.warnings, photos.processed, photos.reused)
+    booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
+    files = build_site(result, options, photos, booklets)
+    return Generated(files, result.warnings, photos.processed, photos.reused, print_problem)
+
+
+def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:
+    """PDF booklets of the collections, typeset before MkDocs touches the site directory."""
+    booklets: dict[str, Path] = {}
+    for cid, collection in sorted(ds.collections.items()):
+        if collection is None:
+            continue
+        try:
+            booklets[cid], _ = printing.cached_pdf(printing.booklet_html(ds, cid, photos, demo=demo), cache)
+        except printing.PrintUnavailable as exc:
+            return {}, str(exc)
+    return booklets, None

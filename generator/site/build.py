@@ -111,13 +111,14 @@ def _environment() -> Environment:
 class SiteBuilder:
     """Renders pages for one validated town."""
 
-    def __init__(self, result: Result, options: SiteOptions, photos: PhotoReport) -> None:
+    def __init__(self, result: Result, options: SiteOptions, photos: PhotoReport, booklets: dict[str, Path]) -> None:
         self.result = result
         self.ds = result.dataset
         self.options = options
         self.env = _environment()
         self.views = build_org_views(self.ds)
         self.photos = photos
+        self.booklets = booklets
         self.files: dict[str, str | bytes | Path | Page] = {}
 
     def _photo(self, slug: str, file: str) -> PhotoSet | None:
@@ -156,10 +157,22 @@ class SiteBuilder:
             self._brands,
             self._map,
             self._progress,
+            self._collections,
             self._data,
             self._redirects,
             self._photos,
         ]
+
+    def _collections(self) -> None:
+        collections = {cid: c for cid, c in sorted(self.ds.collections.items()) if c is not None}
+        self._render("anli_index.md.j2", "anli/", "anli/index.md", collections=collections, booklets=self.booklets)
+        for cid, collection in collections.items():
+            cases = [(case, self.views[case.org]) for case in collection.cases if case.org in self.views]
+            self._render(
+                "anli.md.j2", f"anli/{cid}/", f"anli/{cid}.md", cid=cid, collection=collection, cases=cases, booklet=cid in self.booklets
+            )
+            if cid in self.booklets:
+                self.files[f"anli/{cid}.pdf"] = self.booklets[cid]
 
     def _progress(self) -> None:
         progress = compute(self.ds)
@@ -265,9 +278,11 @@ class SiteBuilder:
                 )
 
 
-def build_site(result: Result, options: SiteOptions, photos: PhotoReport | None = None) -> dict[str, str | bytes | Path | Page]:
-    """Every generated file of the site. `result` must have no errors; photos come rendered."""
-    return SiteBuilder(result, options, photos or PhotoReport()).build()
+def build_site(
+    result: Result, options: SiteOptions, photos: PhotoReport | None = None, booklets: dict[str, Path] | None = None
+) -> dict[str, str | bytes | Path | Page]:
+    """Every generated file of the site. `result` must have no errors; photos and booklets come made."""
+    return SiteBuilder(result, options, photos or PhotoReport(), booklets or {}).build()
 
 
 def options_from_town(result: Result) -> SiteOptions:

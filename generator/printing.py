@@ -1,0 +1,196 @@
+"""Print: 典型案例汇编 booklets and 党务公开栏 bulletin boards, as HTML and as PDF (WeasyPrint).
+
+The same data feeds the web and the wall. Boards are posted inside the organization, so they
+carry 党内 items too; they are never part of the website. PDFs are cached by the hash of their
+HTML (photos are named by content hash), so an unchanged booklet is not typeset again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .images import PhotoReport, PhotoSet
+from .project import Dataset, OrgEntry
+from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
+from .site.markup import render_markdown
+
+SIZES = ("A3", "A4")
+
+
+class PrintUnavailable(Exception):
+    """WeasyPrint or the system libraries it needs (pango) are missing: a Chinese message."""
+
+
+def _cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("generator", "templates/print"), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    env.filters["cn_date"] = _cn_date
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
+    return env
+
+
+def _photo_uri(photos: PhotoReport, slug: str, file: str) -> tuple[str, PhotoSet] | None:
+    photo = photos.sets.get((slug, file))
+    if photo is None:
+        return None
+    jpgs = photo.of("jpg")
+    best = next((r for r in jpgs if r.width >= 960), jpgs[-1])
+    return best.file.resolve().as_uri(), photo
+
+
+# ------------------------------------------------------------------ booklets
+
+
+@dataclass(frozen=True)
+class BookletCase:
+    number: int
+    anchor: str
+    org: Any
+    slug: str
+    commentary: str | None
+    photos: tuple[tuple[str, PhotoSet], ...]
+
+    @property
+    def heading(self) -> str:
+        return self.org.brand.name if self.org.brand else self.org.short_name
+
+
+def booklet_cases(ds: Dataset, collection: Any, photos: PhotoReport) -> list[BookletCase]:
+    cases = []
+    for number, case in enumerate(collection.cases, start=1):
+        entry = ds.orgs[case.org]
+        brand = entry.model.brand
+        found = [_photo_uri(photos, case.org, p.file) for p in (brand.photos if brand else [])]
+        cases.append(BookletCase(number, f"case-{number}", entry.model, case.org, case.commentary, tuple(f for f in found if f)))
+    return cases
+
+
+def booklet_html(ds: Dataset, collection_id: str, photos: PhotoReport, *, demo: bool) -> str:
+    """The booklet as one printable HTML document."""
+    collection = ds.collections[collection_id]
+    return (
+        _env()
+        .get_template("booklet.html.j2")
+        .render(collection=collection, cases=booklet_cases(ds, collection, photos), town=ds.town["town"], demo=demo, BANKUAI=BANKUAI)
+    )
+
+
+# ------------------------------------------------------------------ boards
+
+
+@dataclass(frozen=True)
+class BoardSection:
+    heading: str
+    items: tuple[Any, ...]  # (date, model, html, photos)
+
+
+def _item_photos(entry: OrgEntry, item: Any, photos: PhotoReport | None) -> tuple[tuple[str, PhotoSet], ...]:
+    if photos is None:
+        return ()
+    found = [_photo_uri(photos, entry.slug, p.file) for p in item.model.photos]
+    return tuple(f for f in found if f)  # a photo that is not there leaves no hole
+
+
+def board_sections(entry: OrgEntry, today: dt.date, photos: PhotoReport | None = None) -> list[BoardSection]:
+    """The 十上墙 headings that apply to the organization, each with this year's items (newest
+    first; at least the latest one), then any other items of this year. 党内 items included."""
+    sector = entry.model.sector
+    required = REQUIRED_SHIQIANG[sector]
+    live = [i for i in entry.disclosures if i.model and i.date and i.date <= today and not i.model.withdrawn and not i.model.redact]
+    live.sort(key=lambda i: (i.date, i.name), reverse=True)
+    since = dt.date(today.year, 1, 1)
+    sections = []
+    for heading in SHIQIANG:
+        if heading == "两农组织情况" and sector != "村":  # 仅农村
+            continue
+        items = [i for i in live if i.model.category == heading]
+        if not items and heading not in required:
+            continue
+        current = [i for i in items if i.date >= since] or items[:1]
+        sections.append(BoardSection(heading, tuple(_board_item(entry, i, photos) for i in current)))
+    others = [i for i in live if i.model.category not in SHIQIANG and i.date >= since]
+    if others:
+        sections.append(BoardSection("其他公开事项", tuple(_board_item(entry, i, photos) for i in others)))
+    return sections
+
+
+def _board_item(entry: OrgEntry, item: Any, photos: PhotoReport | None) -> tuple[Any, ...]:
+    return (item.date, item.model, Markup(render_markdown(item.doc.body)), _item_photos(entry, item, photos))
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code for `url` (segno; medium error correction survives a worn print)."""
+    import segno
+
+    return Markup(segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, dark="#000", light="#fff"))
+
+
+def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | None = None) -> str:
+    entry = ds.orgs[slug]
+    town = ds.town["town"]
+    url = f"{town.site_url}dangwu/{slug}/"
+    notices = [
+        n for n in entry.notices
+        if n.model and not n.model.withdrawn and not n.model.redact and n.model.start <= ds.today <= n.model.end
+    ]  # fmt: skip
+    notices.sort(key=lambda n: (n.model.end, n.name))
+    return (
+        _env()
+        .get_template("board.html.j2")
+        .render(
+            org=entry.model,
+            bankuai=BANKUAI[entry.model.sector],
+            sections=board_sections(entry, ds.today, photos),
+            notices=[(n.model, Markup(render_markdown(n.doc.body))) for n in notices],
+            url=url,
+            qr=qr_svg(url),
+            today=ds.today,
+            size=size,
+            town=town,
+        )
+    )
+
+
+# ------------------------------------------------------------------ PDF
+
+
+def render_pdf(html: str) -> bytes:
+    """Typeset with WeasyPrint; fonts come from the system (Debian: fonts-noto-cjk) and are embedded."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise PrintUnavailable(
+            f"无法生成 PDF：WeasyPrint 或其依赖的 pango 库不可用（{exc}）。"
+            "Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
+        ) from exc
+    return HTML(string=html, base_url=str(Path.cwd())).write_pdf()  # type: ignore[no-any-return]
+
+
+def cached_pdf(html: str, cache_dir: Path) -> tuple[Path, bool]:
+    """The PDF of `html` in the cache, typeset only when missing. Returns (path, typeset now)."""
+    key = hashlib.sha256(html.encode()).hexdigest()
+    target = cache_dir / key[:2] / f"{key}.pdf"
+    if target.is_file():
+        return target, False
+    data = render_pdf(html)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+    with os.fdopen(fd, "wb") as stream:
+        stream.write(data)
+    os.replace(tmp, target)  # atomic: concurrent builds never see half a file
+    return target, True
