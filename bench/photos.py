@@ -50,13 +50,17 @@ def _phone_jpeg(seed: int) -> bytes:
 
 def _town(root: Path, count: int) -> int:
     """A town of one organization whose brand has `count` photos; returns the bytes written."""
-    shutil.copytree(REPO / "content/_town", root / "content/_town")
+    (root / "content/_town").mkdir(parents=True)
+    for name in ("town.yml", "plan.yml", "holidays.yml"):
+        shutil.copy(REPO / "content/_town" / name, root / "content/_town" / name)
     org = root / "organizations/bench-cun"
     (org / "photos").mkdir(parents=True)
     distinct = [_phone_jpeg(seed) for seed in range(10)]
     total = 0
     lines = [
-        (REPO / "organizations/taoyuan-cun/org.yml").read_text(encoding="utf-8").split("\nbrand:")[0],
+        "schema: 1\nname: 中共基准村委员会\nshort_name: 基准村党委\nkind: 党委\nsector: 村\nmembers: {total: 10}\n"
+        "secretary: {name: 某某}\ncontact: {phone: 0519-88000000}\nmaintainers: [bench]\nupdated: 2026-11-01\n"
+        "space: {area: 150, liutongyi: [外观标识和LOGO, 服务承诺口号, 党员先锋岗, 功能室, 制度上墙, 党建宣传栏]}",
         "brand:\n  name: 基准\n  model: 美丽和谐型\n  batch: 二期\n  photos:",
     ]
     for i in range(count):
@@ -66,7 +70,6 @@ def _town(root: Path, count: int) -> int:
         total += len(data)
         lines.append(f"    - file: photos/p{i:03d}.jpg\n      alt: 照片 {i}\n      consent: true")
     text = "\n".join(lines) + "\n"
-    text = text.replace("\n  partners:", "\n  partners_unused:") if "partners" in text.split("brand:")[0] else text
     (org / "org.yml").write_text(text, encoding="utf-8")
     return total
 

@@ -44,7 +44,7 @@ def register_heif() -> bool:
 HEIF = register_heif()
 
 WIDTHS = (480, 960, 1600)
-FORMATS = (("webp", "WEBP", {"quality": 78, "method": 4}), ("jpg", "JPEG", {"quality": 80, "optimize": True, "progressive": True}))
+FORMATS = (("webp", "WEBP", {"quality": 78, "method": 2}), ("jpg", "JPEG", {"quality": 80, "optimize": True, "progressive": True}))
 SETTINGS = {"version": 2, "widths": WIDTHS, "formats": [(ext, fmt, opts) for ext, fmt, opts in FORMATS]}
 _SETTINGS_BYTES = json.dumps(SETTINGS, sort_keys=True).encode()
 _SRGB = ImageCms.createProfile("sRGB")
