@@ -163,3 +163,26 @@ def test_guide_screenshots_script_captures_the_real_pages(browser, demo_site: Pa
     assert all(f.stat().st_size > 10_000 for f in files)
     guide = (Path(__file__).resolve().parents[1] / "content/guide/index.md").read_text(encoding="utf-8")
     assert all(f"img/{name}" in guide for name, *_ in SHOTS)
+
+
+def test_focus_is_always_visible_and_filters_work_by_keyboard(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "fengjingxian/")
+    page.locator("h1").click()
+    for _ in range(40):  # a keyboard user tabs into the filters
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "k2":
+            break
+    outline = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth"
+    )
+    assert outline.split()[0] != "none" and outline.split()[1] != "0px", outline
+    page.keyboard.press("Space")  # uncheck 村（社区）
+    assert page.locator("svg.p365-map a.k2:visible").count() == 0
+    page.get_by_role("button", name="滨江红色风景线").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("button", name="滨江红色风景线").get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Tab")  # on to the next control, by keyboard
+    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert style != "none"
+    page.close()

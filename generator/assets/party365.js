@@ -34,7 +34,6 @@
     var form = root.querySelector(".p365-filter");
     if (!form || form.getAttribute("data-ready")) return;
     form.setAttribute("data-ready", "1");
-    form.hidden = false;
     var cards = root.querySelectorAll(".p365-brand-card");
     var count = form.querySelector(".p365-count");
     function apply() {
@@ -64,7 +63,7 @@
     function sync() {
       var on = document.documentElement.classList.contains("p365-large");
       button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.setAttribute("aria-label", on ? "恢复标准字号" : "放大字号");
+      button.setAttribute("aria-label", on ? "大字：恢复标准字号" : "大字：放大字号");
     }
     button.addEventListener("click", function () {
       var on = document.documentElement.classList.toggle("p365-large");
@@ -134,7 +133,6 @@
     var form = root.querySelector(".p365-map-filter");
     if (!svg || !form || form.getAttribute("data-ready")) return;
     form.setAttribute("data-ready", "1");
-    form.hidden = false;
     var points = Array.prototype.slice.call(svg.querySelectorAll(".points a"));
 
     function checked(name) {
@@ -227,7 +225,15 @@
     svg.addEventListener("click", function (event) { if (moved) { event.preventDefault(); moved = false; } }, true);
   }
 
+  /* Scrollable regions (wide tables, code) must be reachable by keyboard (WCAG 2.1.1). */
+  function focusableScrollers(root) {
+    root.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code, .p365-table-wrap").forEach(function (el) {
+      if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+  }
+
   function init() {
+    focusableScrollers(document);
     updateCountdowns(document);
     setupFilter(document);
     setupLargeText();
