@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import changes, codeowners, printing
+from . import changes, codeowners, printing, report
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
 from .images import prepare_photos
@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     boards.add_argument("--out", type=Path, default=Path("build") / "boards", help="输出文件夹（默认 build/boards）")
     boards.add_argument("--html", action="store_true", help="同时输出 HTML 版")
     boards.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+
+    internal = sub.add_parser("report", help="生成镇党委内部报告（含考核评价和全部达标提醒，不上网站）")
+    internal.add_argument("--out", type=Path, default=Path("build") / "内部报告.md", help="输出文件（默认 build/内部报告.md）")
+    internal.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
 
     schema = sub.add_parser("schema", help="生成编辑器使用的 JSON Schema")
     schema.add_argument("--out", type=Path, help=f"输出文件夹（默认 {SCHEMA_DIR.as_posix()}）")
@@ -258,6 +262,19 @@ def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = find_root(args.root)
+    if root is None:
+        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
+        return 1
+    result = validate(root, default_today())
+    target = args.out if args.out.is_absolute() else root / args.out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(report.render(result), encoding="utf-8")
+    out.write(f"已写入 {display_path(root, target.resolve())}（内部资料，不要上传网站）。\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -269,7 +286,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    handlers = {"validate": _validate, "new": _new, "schema": _schema, "codeowners": _codeowners, "diff": _diff, "boards": _boards}
+    handlers = {
+        "validate": _validate,
+        "new": _new,
+        "schema": _schema,
+        "codeowners": _codeowners,
+        "diff": _diff,
+        "boards": _boards,
+        "report": _report,
+    }
     return handlers[args.command](args, out, err)
 
 

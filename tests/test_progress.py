@@ -64,3 +64,13 @@ def test_dashboard_page_shows_the_gaps(demo_site) -> None:
     assert "已 113 天未核实" in page  # dangzheng-ban, a real gap of the demo
     assert 'role="img"' in page and "<desc" in page  # the chart has a text equivalent
     assert "场所不达标" not in page and "4A" not in page  # assessments of people stay internal by default
+
+
+def test_internal_report_has_what_the_site_does_not(town: Town, cli_run, tmp_path) -> None:
+    _town(town)
+    out = tmp_path / "report.md"
+    result = cli_run("report", "--root", str(town.root), "--out", str(out))
+    assert result.code == 0 and "不要上传网站" in result.out
+    text = out.read_text(encoding="utf-8")
+    assert "| 乙村党委 | 2026-07-15 | 黄牌 | 场所不达标 |" in text and "2A" in text
+    assert "活动场所面积低于 120 平方米的标准" in text
