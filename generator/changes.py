@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, format_text
-from .project import ORGS_DIR, TOWN_DIR, Dataset, Item
+from .project import ORGS_DIR, TOWN_DIR, Dataset
+from .site.views import is_public
 from .validate import validate
 
 
@@ -48,15 +49,6 @@ class Snapshot:
     renamed: dict[str, str] = field(default_factory=dict)  # old slug -> new slug
 
 
-def _public(item: Item) -> bool:
-    m = item.model
-    if m is None or item.date is None:
-        return False
-    if item.kind == "notice" and m.kind == "困难党员":
-        return False
-    return m.audience == "向社会公开"
-
-
 def snapshot(ds: Dataset) -> Snapshot:
     """The public face of a dataset, as far as a change can alter it."""
     snap = Snapshot()
@@ -71,7 +63,7 @@ def snapshot(ds: Dataset) -> Snapshot:
             snap.pages[f"pinpai/{slug}/"] = org.brand.name
             snap.photos.update((slug, p.file) for p in org.brand.photos if p.consent)
         for item in [*entry.disclosures, *entry.notices]:
-            if not _public(item):
+            if not is_public(item):
                 continue
             m = item.model
             if item.kind == "disclosure":

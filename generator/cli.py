@@ -187,10 +187,16 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    root = find_root(args.root)
+def _town_root(start: Path, err: TextIO) -> Path | None:
+    root = find_root(start)
     if root is None:
-        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
+        err.write(f"错误：{start} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
+    return root
+
+
+def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = _town_root(args.root, err)
+    if root is None:
         return 1
     result = validate(root, default_today())
     text = codeowners.render(result.dataset, args.flavour)
@@ -214,9 +220,8 @@ def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    root = find_root(args.root)
+    root = _town_root(args.root, err)
     if root is None:
-        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
         return 1
     try:
         change = changes.diff(root, args.base, args.today or default_today())
@@ -229,9 +234,8 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    root = find_root(args.root)
+    root = _town_root(args.root, err)
     if root is None:
-        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
         return 1
     result = validate(root, default_today())
     if result.errors:
@@ -263,9 +267,8 @@ def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    root = find_root(args.root)
+    root = _town_root(args.root, err)
     if root is None:
-        err.write(f"错误：{args.root} 不像镇数据仓库（没有 organizations/ 或 content/_town/）。\n")
         return 1
     result = validate(root, default_today())
     target = args.out if args.out.is_absolute() else root / args.out

@@ -41,6 +41,12 @@ if str(_TOOLS) not in sys.path:
 import demo_photos  # noqa: E402  (a sibling script, not a package)
 
 ROOT = _TOOLS.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The contract's own vocabularies: the generated town can never drift from what the validator accepts.
+from generator.schema import BRAND_MODEL_BY_SECTOR, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG  # noqa: E402
+
 TOWN_DIR = ROOT / "content" / "_town"
 SCHEMA_DIR = ROOT / "content" / "schema"
 
@@ -106,28 +112,7 @@ DEMO_PLAN: dict[str, tuple[int, int, int]] = {
 }
 TOWN_SHARE: dict[str, int] = {"机关事业单位": 17, "村": 32, "社区": 12, "企业": 29}
 
-BRAND_MODEL = {"机关事业单位": "服务效能型", "村": "美丽和谐型", "社区": "美丽和谐型", "企业": "同频共振型"}
-LIUYOU = ("场所", "设施", "标志", "党旗", "书报", "制度")
-LIUTONGYI = ("外观标识和LOGO", "服务承诺口号", "党员先锋岗", "功能室", "制度上墙", "党建宣传栏")
-SHIQIANG = (
-    "党组织简介和任期工作目标",
-    "两委联系工作网络",
-    "两农组织情况",
-    "党员两地报到",
-    "两民工作",
-    "两亮形象",
-    "两务公开",
-    "党员家规家训",
-    "志愿服务活动",
-    "两学一做学习教育",
-)
-CORE_SHIQIANG = ("党组织简介和任期工作目标", "党员两地报到", "两亮形象", "两务公开", "党员家规家训", "志愿服务活动", "两学一做学习教育")
-REQUIRED_SHIQIANG: dict[str, tuple[str, ...]] = {
-    "村": SHIQIANG,
-    "社区": tuple(h for h in SHIQIANG if h != "两农组织情况"),
-    "机关事业单位": CORE_SHIQIANG,
-    "企业": CORE_SHIQIANG,
-}
+BRAND_MODEL = BRAND_MODEL_BY_SECTOR
 ITEM_SLUG = {
     "党组织简介和任期工作目标": "jianjie-mubiao",
     "两委联系工作网络": "liangwei-wangluo",

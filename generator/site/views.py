@@ -93,7 +93,8 @@ class OrgView:
         return max(dates) if dates else None
 
 
-def _is_public(item: Item) -> bool:
+def is_public(item: Item) -> bool:
+    """Whether an item appears on the website: 向社会公开, dated, and never a 困难党员 notice."""
     model = item.model
     if model is None or item.date is None:
         return False
@@ -168,7 +169,7 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
     for slug, entry in sorted(ds.orgs.items()):
         if entry.model is None:
             continue
-        items = sorted((i for i in entry.disclosures if _is_public(i) and i.date <= today), key=lambda i: (i.date, i.name), reverse=True)
+        items = sorted((i for i in entry.disclosures if is_public(i) and i.date <= today), key=lambda i: (i.date, i.name), reverse=True)
         by_heading: dict[str, list[ItemView]] = {}
         other: list[ItemView] = []
         by_year: dict[int, list[ItemView]] = {}
@@ -184,7 +185,7 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
         notices = [
             _notice_view(entry, n, today)
             for n in sorted(entry.notices, key=lambda n: n.model.start if n.model else dt.date.min, reverse=True)
-            if _is_public(n)
+            if is_public(n)
         ]
         views[slug] = OrgView(
             slug=slug,
@@ -238,7 +239,7 @@ def figures(ds: Dataset, views: dict[str, OrgView]) -> Figures:
         1
         for entry in ds.orgs.values()
         for item in entry.disclosures
-        if _is_public(item) and since <= item.date <= ds.today  # type: ignore[operator]
+        if is_public(item) and since <= item.date <= ds.today  # type: ignore[operator]
     )
     return Figures(
         orgs=len(views),
