@@ -21,10 +21,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+try:  # Material's search plugin module: it decides whether jieba segments the index
+    from material.plugins.search import plugin as search_module
+except ImportError:  # pragma: no cover - another theme
+    search_module = None  # type: ignore[assignment]
+
 from .diagnostics import DataError, format_text
 from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
+from .site.search import SearchDoc
 
 log = get_plugin_logger("party365")
 
@@ -70,6 +76,7 @@ class Party365Config(base.Config):
 class Party365Plugin(BasePlugin[Party365Config]):
     def __init__(self) -> None:
         self._generated: dict[str, str | bytes | Path | Page] = {}
+        self._search: list[SearchDoc] = []
         self._root = Path()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -93,6 +100,7 @@ class Party365Plugin(BasePlugin[Party365Config]):
             errors = [d for d in exc.diagnostics if d.is_error]
             raise PluginError(f"数据有 {len(errors)} 个错误，网站没有生成（原有网站目录未改动）：\n{exc}") from exc
         self._generated = generated.files
+        self._search = generated.search
         log.info(f"照片：新处理 {generated.photos_processed} 张，使用缓存 {generated.photos_reused} 张")
         if generated.print_problem:
             log.info(f"案例汇编的 PDF 小册子没有生成：{generated.print_problem}")
@@ -124,6 +132,21 @@ class Party365Plugin(BasePlugin[Party365Config]):
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         generated = self._generated.get(page.file.src_uri)
         return generated.filled(html) if isinstance(generated, Page) else html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Hand the entries of the pages marked `search: exclude` to Material's search plugin,
+        which writes the index after this (party365 is listed before search in mkdocs.yml)."""
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is None or not self._search:
+            return
+        segment = getattr(index, "_segment_chinese", None)
+        jieba_ready = getattr(search_module, "jieba", None) is not None
+        for doc in self._search:
+            title, text = doc.title, doc.text
+            if segment is not None and jieba_ready:
+                title, text = segment(title), segment(text)
+            index.entries.append({"location": doc.location, "title": title, "text": text})
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for folder in (self._root / ORGS_DIR, self._root / TOWN_DIR):

@@ -15,8 +15,8 @@ import pytest
 from conftest import REPO, TODAY, Town, org_yml
 from sitetown import HARDSHIP_TITLE, INTERNAL_TITLE, REDACTED_TEXT, make_site_town, mkdocs_build, tree_digest
 
-from generator.site import build_site, generate
-from generator.site.build import Page, options_from_town, relative
+from generator.site import generate
+from generator.site.build import Page, build_site, options_from_town, relative
 from generator.validate import validate
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -343,3 +343,14 @@ def test_memoized_segmentation_gives_the_same_tokens() -> None:
     before = list(jieba.cut(text))
     memoize_jieba()
     assert list(jieba.cut(text)) == before == list(jieba.cut(text))
+
+
+def test_organization_pages_are_indexed_from_the_data(built: Path) -> None:
+    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
+    by_location = {d["location"]: d for d in index["docs"]}
+    assert "生态\u200b停车场" in by_location["dangwu/taoyuan-cun/#2026-11-07-vote"]["text"]
+    assert by_location["pinpai/taoyuan-cun/"]["title"] == "桃源\u200b先锋"
+    assert "dangwu/taoyuan-cun/#2026-11-04-chehui" not in by_location  # withdrawn: a tombstone, not a search hit
+    assert sum(1 for loc in by_location if loc.startswith("dangwu/taoyuan-cun/")) == len(
+        {loc for loc in by_location if loc.startswith("dangwu/taoyuan-cun/")}
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import printing
@@ -14,7 +14,8 @@ from ..project import TOWN_DIR, TOWN_FILES, Dataset
 from ..rules.schema import validate_document
 from ..schema import Town
 from ..validate import validate
-from .build import SiteOptions, build_site, options_from_town
+from .build import SiteBuilder, SiteOptions, options_from_town
+from .search import SearchDoc
 
 __all__ = ["Generated", "SiteOptions", "generate", "read_town"]
 
@@ -41,6 +42,7 @@ class Generated:
     photos_processed: int
     photos_reused: int
     print_problem: str | None = None  # why the PDF booklets could not be made, if they could not
+    search: list[SearchDoc] = field(default_factory=list)  # entries for pages left out of Material's indexing
 
 
 def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
@@ -58,8 +60,9 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     if photos.diagnostics:
         raise DataError(photos.diagnostics + result.warnings)
     booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
-    files = build_site(result, options, photos, booklets)
-    return Generated(files, result.warnings, photos.processed, photos.reused, print_problem)
+    builder = SiteBuilder(result, options, photos, booklets)
+    files = builder.build()
+    return Generated(files, result.warnings, photos.processed, photos.reused, print_problem, builder.search)
 
 
 def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:

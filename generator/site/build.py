@@ -26,6 +26,7 @@ from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..validate import Result
 from . import exports
 from .markup import render_markdown
+from .search import SearchDoc, search_docs
 from .views import BANKUAI_ORDER, OrgView, brand_url, build_org_views, closed_notices, figures, open_notices, org_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -120,6 +121,7 @@ class SiteBuilder:
         self.photos = photos
         self.booklets = booklets
         self.files: dict[str, str | bytes | Path | Page] = {}
+        self.search: list[SearchDoc] = search_docs(self.views)
 
     def _photo(self, slug: str, file: str) -> PhotoSet | None:
         return self.photos.sets.get((slug, file))

@@ -32,8 +32,10 @@ def _renderer() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
+@lru_cache(maxsize=20_000)
 def render_markdown(text: str | None) -> str:
-    """Safe HTML for a Markdown field or body; empty string for nothing."""
+    """Safe HTML for a Markdown field or body; empty string for nothing. Pure, so remembered:
+    brand texts appear on several pages and in the search entries."""
     if not text or not text.strip():
         return ""
     md = _renderer()
