@@ -1,14 +1,20 @@
 """The MkDocs adapter: the only module that imports MkDocs.
 
-It translates MkDocs events into calls to the core: load and validate the town in
-`on_pre_build` (before MkDocs cleans the site directory, so invalid data leaves the last good
-site untouched), add the generated pages in `on_files`, and watch the data folders in
-`mkdocs serve`. A DataError becomes a PluginError here and nowhere else.
+It translates MkDocs events into calls to the core:
+- `on_config`: the site's identity from town.yml, the party365 CSS and JS;
+- `on_pre_build`: validate the town, render photos and PDFs, render every page (before MkDocs
+  cleans the site directory, so invalid data leaves the last good site untouched);
+- `on_files`: the generated pages, data files, photos and booklets as `File.generated`;
+- `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons;
+- `on_post_build`: the search entries of pages indexed from the data;
+- `on_serve`: watch organizations/ and content/_town/.
+A DataError becomes a PluginError here and nowhere else.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -51,6 +57,7 @@ def memoize_jieba() -> None:
         return
     if getattr(jieba.cut, "party365", False):
         return
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" chatter in the build log
     original = jieba.cut
 
     @functools.lru_cache(maxsize=500_000)
