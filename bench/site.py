@@ -74,8 +74,9 @@ def _plain_project(town: Path, out: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):
             shutil.copy(content, target)
-        elif isinstance(content, Page):  # written by hand, a page holds its HTML inline
-            target.write_text(content.filled(), encoding="utf-8")
+        elif isinstance(content, Page):  # written by hand, a page holds its HTML inline and is searched as is
+            text = content.filled().replace("search:\n  exclude: true  # indexed from the data by generator/site/search.py\n", "")
+            target.write_text(text, encoding="utf-8")
         else:
             target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     for folder in ("guide", "schema"):
