@@ -19,16 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "content" / "guide" / "img"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(REPO / "tools"))
+from audit import ARGS, CHROMIUM  # noqa: E402  (one place for the browser's settings)
 
 # (file, page, CSS selector to scroll into view or "", viewport height)
 SHOTS = (
