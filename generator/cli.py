@@ -92,16 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary_text(result: Result, shown: list[Diagnostic]) -> str:
+def _summary_text(result: Result, shown: list[Diagnostic], *, scoped: bool = False) -> str:
     s = result.summary()
     sectors = "、".join(f"{k} {v} 个" for k, v in s["by_sector"].items())  # type: ignore[union-attr]
     brands = s["brands"]
     errors = sum(d.is_error for d in shown)
     text = (
-        f"已检查 {s['organizations']} 个组织：{sectors}；"
+        f"{'全镇共' if scoped else '已检查'} {s['organizations']} 个组织：{sectors}；"
         f"党建品牌一期 {brands['一期']} 个、二期 {brands['二期']} 个，区级示范点 {s['demo_sites']} 个；"  # type: ignore[index]
         f"公开事项 {s['disclosures']} 条，公示 {s['notices']} 条。\n"
-        f"结果：{errors} 个错误，{len(shown) - errors} 个警告。"
+        f"{'所选路径的结果' if scoped else '结果'}：{errors} 个错误，{len(shown) - errors} 个警告。"
     )
     hidden = len(result.errors) - errors
     if hidden:
@@ -139,7 +139,8 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         rendered = render_github(shown) if args.format == "github" else render_text(shown)
         if rendered:
             out.write(rendered + "\n")
-        out.write(_summary_text(result, shown) + "\n")
+        whole = all(display_path(root, p.resolve()).rstrip("/") in ("", ".", "organizations") for p in paths)
+        out.write(_summary_text(result, shown, scoped=not whole) + "\n")
     failed = any(d.is_error for d in shown) or (args.strict and bool(shown))
     return 1 if failed else 0
 

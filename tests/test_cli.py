@@ -64,7 +64,8 @@ def test_validate_one_folder_shows_only_its_problems(town: Town, cli_run) -> Non
     _broken_town(town)
     result = cli_run("validate", str(town.root / "organizations" / "b-cun"), "--today", "2026-11-26")
     assert result.code == 1 and "a-cun" not in result.out.split("已检查")[0]
-    assert "结果：1 个错误" in result.out and "所选路径以外还有 2 个错误" in result.out
+    assert "所选路径的结果：1 个错误" in result.out and "所选路径以外还有 2 个错误" in result.out
+    assert "全镇共 2 个组织" in result.out
 
 
 def test_outside_any_town(tmp_path, cli_run) -> None:
