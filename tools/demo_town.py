@@ -186,11 +186,11 @@ def quarter_start(day: dt.date) -> dt.date:
 
 
 def md(day: dt.date) -> str:
-    return f"{day.month} 月 {day.day} 日"
+    return f"{day.month}月{day.day}日"
 
 
 def ymd(day: dt.date) -> str:
-    return f"{day.year} 年 {day.month} 月 {day.day} 日"
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def pick(rng: random.Random, items: Sequence[Any]) -> Any:
@@ -270,12 +270,13 @@ def _yaml_str(value: str) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
-_CJK_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff])(?=[0-9])|(?<=[0-9])(?=[\u4e00-\u9fff])")
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[0-9])|(?<=[0-9]) (?=[\u4e00-\u9fff])")
 
 
 def tidy(text: str) -> str:
-    """House style: a space between Chinese characters and Arabic numerals (11 月 26 日, 第 3 村民小组)."""
-    return _CJK_DIGIT.sub(" ", text)
+    """House style of Chinese official documents: no space between Chinese characters and Arabic
+    numerals (11月26日, 第3村民小组), as in the hand-written showcase entries."""
+    return _SPACED.sub("", text)
 
 
 def _scalar(value: Any) -> str:
@@ -2121,7 +2122,7 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 def _ym(day: dt.date) -> str:
-    return f"{day.year} 年 {day.month} 月"
+    return f"{day.year}年{day.month}月"
 
 
 def _person_lines(w: Writer, day: dt.date, stage: int) -> tuple[str, str]:
