@@ -24,8 +24,6 @@ from .project import Dataset, OrgEntry
 from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
 from .site.markup import render_markdown
 
-SIZES = ("A3", "A4")
-
 
 class PrintUnavailable(Exception):
     """WeasyPrint or the system libraries it needs (pango) are missing: a Chinese message."""

@@ -14,8 +14,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
-
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
 
@@ -46,7 +44,6 @@ SHIQIANG: tuple[str, ...] = (
     "志愿服务活动",
     "两学一做学习教育",
 )
-OTHER_DISCLOSURES: tuple[str, ...] = ("党内通报", "重大决策征求意见", "重大事项报告", "党费", "三会一课", "其他")
 DisclosureCategory = Literal[
     "党组织简介和任期工作目标",
     "两委联系工作网络",

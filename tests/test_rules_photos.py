@@ -10,6 +10,7 @@ import zlib
 import pytest
 from conftest import Town
 from PIL import Image
+from tools_photo import jpeg
 
 BRAND = """\
 brand:
@@ -22,12 +23,6 @@ brand:
       consent: true
 """
 PHOTO_LINE = 27  # `- file:` in org.yml: 18 fixed lines, 3 of space, 5 of brand
-
-
-def _jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 16, 46)).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def _png_header_only(width: int, height: int) -> bytes:
@@ -46,13 +41,13 @@ def _with_photo(town: Town, file: str = "photos/a.jpg", brand: str = BRAND) -> N
 
 def test_good_photo(town: Town) -> None:
     _with_photo(town)
-    town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    town.write("organizations/a-cun/photos/a.jpg", jpeg())
     assert [d for d in town.diagnostics() if d.rule.startswith("photo")] == []
 
 
 def test_missing_photo_suggests_near_name(town: Town) -> None:
     _with_photo(town, "photos/A.jpg")
-    town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    town.write("organizations/a-cun/photos/a.jpg", jpeg())
     [d] = town.diagnostics("photo-missing")
     assert (d.line, d.col) == (PHOTO_LINE, 13) and "photos/a.jpg" in d.fix
 
@@ -60,7 +55,7 @@ def test_missing_photo_suggests_near_name(town: Town) -> None:
 @pytest.mark.parametrize("file", ["../b-cun/photos/x.jpg", "/etc/passwd", "photos/link.jpg"])
 def test_photo_outside_the_folder(town: Town, file: str) -> None:
     town.add_org("b-cun")
-    town.write("organizations/b-cun/photos/x.jpg", _jpeg())
+    town.write("organizations/b-cun/photos/x.jpg", jpeg())
     os.symlink(town.root / "organizations/b-cun/photos/x.jpg", town.root / "organizations/b-cun/photos/link-target.jpg")
     (town.root / "organizations/a-cun/photos").mkdir(parents=True)
     os.symlink(town.root / "organizations/b-cun/photos/x.jpg", town.root / "organizations/a-cun/photos/link.jpg")
@@ -113,7 +108,7 @@ def test_over_the_pixel_limit(town: Town) -> None:
 
 def test_over_the_byte_limit(town: Town) -> None:
     _with_photo(town)
-    path = town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    path = town.write("organizations/a-cun/photos/a.jpg", jpeg())
     with path.open("ab") as stream:
         stream.truncate(21 * 1024 * 1024)
     [d] = town.diagnostics("photo-too-large")
@@ -123,7 +118,7 @@ def test_over_the_byte_limit(town: Town) -> None:
 def test_alt_text_and_consent_required(town: Town) -> None:
     brand = BRAND.replace("      alt: 党员志愿者在村口清扫道路\n", "").replace("      consent: true\n", "")
     _with_photo(town, brand=brand)
-    town.write("organizations/a-cun/photos/a.jpg", _jpeg())
+    town.write("organizations/a-cun/photos/a.jpg", jpeg())
     [alt] = town.diagnostics("photo-alt")
     [consent] = town.diagnostics("photo-consent")
     assert alt.line == consent.line == PHOTO_LINE and "alt:" in alt.fix and "consent: true" in consent.fix

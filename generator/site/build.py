@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..charts import bar_chart
-from ..dates import CHINA, quarter_label
+from ..dates import quarter_label
 from ..images import PhotoReport, PhotoSet
 from ..progress import compute
 from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
@@ -30,7 +30,6 @@ from .search import SearchDoc, search_docs
 from .views import BANKUAI_ORDER, OrgView, brand_url, build_org_views, closed_notices, figures, open_notices, org_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-WEEKDAYS = "一二三四五六日"
 
 
 @dataclass(frozen=True)
@@ -290,8 +289,3 @@ def build_site(
 def options_from_town(result: Result) -> SiteOptions:
     town = result.dataset.town["town"]
     return SiteOptions(site_url=town.site_url, site_name=town.site_name, town_name=town.name, demo=town.demo)
-
-
-def build_time(today: dt.date) -> dt.datetime:
-    """Midnight of `today` in China, for feeds: stable for a given SOURCE_DATE_EPOCH day."""
-    return dt.datetime(today.year, today.month, today.day, tzinfo=CHINA)

@@ -73,7 +73,6 @@ class OrgView:
     notices: list[NoticeView] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)  # mutual only
     children: list[str] = field(default_factory=list)
-    public_items: int = 0
 
     @property
     def name(self) -> str:
@@ -197,7 +196,6 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
             archive=sorted(by_year.items(), reverse=True),
             notices=notices,
             partners=_mutual_partners(ds, entry),
-            public_items=len(items),
         )
     for slug, view in views.items():
         parent = view.model.parent
