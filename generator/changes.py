@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, format_text
 from .project import ORGS_DIR, TOWN_DIR, Dataset
-from .site.views import is_public
+from .publication import brand_url, is_hidden, is_published, notice_status, org_url, web_photos
 from .validate import validate
 
 
@@ -58,22 +58,18 @@ def snapshot(ds: Dataset) -> Snapshot:
         org = entry.model
         if org is None:
             continue
-        snap.pages[f"dangwu/{slug}/"] = org.short_name
+        snap.pages[org_url(slug)] = org.short_name
         if org.brand is not None:
-            snap.pages[f"pinpai/{slug}/"] = org.brand.name
-            snap.photos.update((slug, p.file) for p in org.brand.photos if p.consent)
+            snap.pages[brand_url(slug)] = org.brand.name
+        snap.photos.update((slug, ref.photo.file) for ref in web_photos(entry, ds.today))
         for item in [*entry.disclosures, *entry.notices]:
-            if not is_public(item):
+            if not is_published(item, ds.today):
                 continue
             m = item.model
-            if item.kind == "disclosure":
-                snap.photos.update((slug, p.file) for p in m.photos if p.consent)
             digest = hashlib.sha256(item.doc.text.encode()).hexdigest()[:16]
-            status = ""
-            if item.kind == "notice":
-                status = "closed" if m.end < ds.today else "upcoming" if m.start > ds.today else "open"
+            status = notice_status(m, ds.today) if item.kind == "notice" else ""
             snap.items[(slug, item.kind, item.file.stem)] = PublicItem(
-                slug, item.kind, item.file.stem, m.title, item.date, digest, bool(m.withdrawn or m.redact), item.doc.path, status
+                slug, item.kind, item.file.stem, m.title, item.date, digest, is_hidden(item), item.doc.path, status
             )
     return snap
 

@@ -248,7 +248,7 @@ def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if unknown:
         err.write(f"错误：没有代号为 {'、'.join(unknown)} 的组织。\n")
         return 1
-    photos = prepare_photos(ds, set(slugs), root / CACHE_DIR)
+    photos = prepare_photos(ds, set(slugs), root / CACHE_DIR, scope="board")
     target = args.out if args.out.is_absolute() else root / args.out
     target.mkdir(parents=True, exist_ok=True)
     try:

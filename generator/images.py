@@ -22,13 +22,13 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from .diagnostics import Diagnostic, Severity
 from .loader import position
 from .project import Dataset
+from .publication import board_photos, web_photos
 
 
 def register_heif() -> bool:
@@ -123,6 +123,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 
 def _decode(source: Path) -> Image.Image:
+    # WeasyPrint sets this process-wide when imported (the PDF step, or a previous build under
+    # `mkdocs serve`); a truncated photo must still be an error, not half a grey picture.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with Image.open(source) as image:
         image.seek(0)  # the first frame of an animation
         if image.format == "JPEG":  # let libjpeg decode at a reduced scale: much faster for phone photos
@@ -192,20 +195,15 @@ class _Ref:
     col: int
 
 
-def _refs(ds: Dataset, slugs: set[str]) -> list[_Ref]:
+def _refs(ds: Dataset, slugs: set[str], scope: str) -> list[_Ref]:
+    """The photos to render: what the publication policy lets the website (or a board) show."""
+    select = board_photos if scope == "board" else web_photos
     refs: list[_Ref] = []
     for slug in sorted(slugs):
         entry = ds.orgs[slug]
-        places: list[tuple[Any, tuple[Any, ...], Any]] = []
-        if entry.model.brand is not None:
-            places += [(entry.doc, ("brand", "photos", i), p) for i, p in enumerate(entry.model.brand.photos)]
-        for item in entry.disclosures:
-            if item.model is not None:
-                places += [(item.doc, ("photos", i), p) for i, p in enumerate(item.model.photos)]
-        for doc, loc, photo in places:
-            if not photo.consent:
-                continue
-            pos = position(doc.data, (*loc, "file"))
+        for ref in select(entry, ds.today):
+            doc, photo = ref.doc, ref.photo
+            pos = position(doc.data, (*ref.loc, "file"))
             refs.append(
                 _Ref(
                     slug,
@@ -222,13 +220,14 @@ def _refs(ds: Dataset, slugs: set[str]) -> list[_Ref]:
     return refs
 
 
-def prepare_photos(ds: Dataset, slugs: set[str], cache_dir: Path, *, workers: int | None = None) -> PhotoReport:
+def prepare_photos(ds: Dataset, slugs: set[str], cache_dir: Path, *, workers: int | None = None, scope: str = "web") -> PhotoReport:
     """Every published photo of the given organizations, rendered into the cache where missing.
+    `scope` "web" takes what the website shows; "board" what a printed 党务公开栏 shows (党内 too).
 
     A photo that cannot be decoded is a diagnostic at the line of the YAML that refers to it.
     """
     report = PhotoReport()
-    refs = _refs(ds, slugs)
+    refs = _refs(ds, slugs, scope)
     keys = {ref.source: cache_key(ref.source) for ref in refs}
     folders = {source: cache_dir / key[:2] / key for source, key in keys.items()}
     missing = sorted({str(s) for s, folder in folders.items() if _load_entry(folder) is None})

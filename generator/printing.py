@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .images import PhotoReport, PhotoSet
 from .project import Dataset, OrgEntry
+from .publication import INTERNAL, audience, is_hidden, org_url
 from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
 from .site.markup import render_markdown
 
@@ -94,7 +95,7 @@ def booklet_html(ds: Dataset, collection_id: str, photos: PhotoReport, *, demo: 
 @dataclass(frozen=True)
 class BoardSection:
     heading: str
-    items: tuple[Any, ...]  # (date, model, html, photos)
+    items: tuple[Any, ...]  # (date, model, html, photos, internal)
 
 
 def _item_photos(entry: OrgEntry, item: Any, photos: PhotoReport | None) -> tuple[tuple[str, PhotoSet], ...]:
@@ -109,7 +110,7 @@ def board_sections(entry: OrgEntry, today: dt.date, photos: PhotoReport | None =
     first; at least the latest one), then any other items of this year. 党内 items included."""
     sector = entry.model.sector
     required = REQUIRED_SHIQIANG[sector]
-    live = [i for i in entry.disclosures if i.model and i.date and i.date <= today and not i.model.withdrawn and not i.model.redact]
+    live = [i for i in entry.disclosures if i.model and i.date and i.date <= today and not is_hidden(i)]
     live.sort(key=lambda i: (i.date, i.name), reverse=True)
     since = dt.date(today.year, 1, 1)
     sections = []
@@ -128,7 +129,7 @@ def board_sections(entry: OrgEntry, today: dt.date, photos: PhotoReport | None =
 
 
 def _board_item(entry: OrgEntry, item: Any, photos: PhotoReport | None) -> tuple[Any, ...]:
-    return (item.date, item.model, Markup(render_markdown(item.doc.body)), _item_photos(entry, item, photos))
+    return (item.date, item.model, Markup(render_markdown(item.doc.body)), _item_photos(entry, item, photos), audience(item) == INTERNAL)
 
 
 def qr_svg(url: str) -> Markup:
@@ -141,10 +142,10 @@ def qr_svg(url: str) -> Markup:
 def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | None = None) -> str:
     entry = ds.orgs[slug]
     town = ds.town["town"]
-    url = f"{town.site_url}dangwu/{slug}/"
+    url = town.site_url + org_url(slug)
     notices = [
         n for n in entry.notices
-        if n.model and not n.model.withdrawn and not n.model.redact and n.model.start <= ds.today <= n.model.end
+        if n.model and not is_hidden(n) and n.model.start <= ds.today <= n.model.end
     ]  # fmt: skip
     notices.sort(key=lambda n: (n.model.end, n.name))
     return (
@@ -154,7 +155,7 @@ def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | N
             org=entry.model,
             bankuai=BANKUAI[entry.model.sector],
             sections=board_sections(entry, ds.today, photos),
-            notices=[(n.model, Markup(render_markdown(n.doc.body))) for n in notices],
+            notices=[(n.model, Markup(render_markdown(n.doc.body)), audience(n) == INTERNAL) for n in notices],
             url=url,
             qr=qr_svg(url),
             today=ds.today,

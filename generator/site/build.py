@@ -22,12 +22,13 @@ from ..charts import bar_chart
 from ..dates import quarter_label
 from ..images import PhotoReport, PhotoSet
 from ..progress import compute
+from ..publication import brand_url, org_url
 from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..validate import Result
 from . import exports
 from .markup import render_markdown
 from .search import SearchDoc, search_docs
-from .views import BANKUAI_ORDER, OrgView, brand_url, build_org_views, closed_notices, figures, open_notices, org_url
+from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 

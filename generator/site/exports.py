@@ -14,7 +14,8 @@ from xml.sax.saxutils import escape
 
 from ..dates import CHINA
 from ..project import Dataset
-from .views import PUBLIC, OrgView, brand_url, org_url
+from ..publication import brand_url, is_hidden, is_published, item_url, org_url
+from .views import OrgView
 
 FEED_ENTRIES = 50
 CSV_FIELDS = (
@@ -96,15 +97,13 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
     for slug, view in views.items():
         entry = ds.orgs[slug]
         for item in entry.disclosures:
-            m = item.model
-            if m and item.date and m.audience == PUBLIC and item.date <= ds.today and not (m.withdrawn or m.redact):
-                entries.append(
-                    (item.date, f"{view.short_name}：{m.title}", org_url(slug) + "#" + item.file.stem, m.category, item.file.stem)
-                )
+            if is_published(item, ds.today) and not is_hidden(item):
+                m = item.model
+                entries.append((item.date, f"{view.short_name}：{m.title}", item_url(slug, item.file.stem), m.category, item.file.stem))
         for notice in view.notices:
             if notice.withdrawn is None and notice.start <= ds.today:
                 entries.append(
-                    (notice.start, f"【公示】{view.short_name}：{notice.title}", org_url(slug) + "#" + notice.anchor, "公示", notice.anchor)
+                    (notice.start, f"【公示】{view.short_name}：{notice.title}", item_url(slug, notice.anchor), "公示", notice.anchor)
                 )
     entries.sort(key=lambda e: (e[0], e[2]), reverse=True)
     town = ds.town["town"]

@@ -13,8 +13,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from ..publication import brand_url, org_url
 from .markup import render_markdown
-from .views import OrgView, brand_url, org_url
+from .views import OrgView
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")

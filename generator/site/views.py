@@ -1,7 +1,7 @@
 """View models: what each public page shows, derived from a validated dataset.
 
-This is where the publication rules live: 党内 items never leave here for the web, withdrawn
-items become tombstones, redacted items lose their content, 困难党员 notices stay inside.
+What is public is decided by `generator.publication`; this module shapes what it allows into
+what the pages show: withdrawn items become tombstones, redacted items lose their content.
 """
 
 from __future__ import annotations
@@ -13,19 +13,11 @@ from typing import Any
 
 from ..dates import quarter_start
 from ..project import Dataset, Item, OrgEntry
+from ..publication import is_hidden, is_public, is_published, notice_status
 from ..schema import BANKUAI, SHIQIANG
 from .markup import render_markdown
 
 BANKUAI_ORDER = ("机关事业单位党组织板块", "村（社区）党组织板块", "企业党组织板块")
-PUBLIC = "向社会公开"
-
-
-def org_url(slug: str) -> str:
-    return f"dangwu/{slug}/"
-
-
-def brand_url(slug: str) -> str:
-    return f"pinpai/{slug}/"
 
 
 @dataclass(frozen=True)
@@ -92,21 +84,11 @@ class OrgView:
         return max(dates) if dates else None
 
 
-def is_public(item: Item) -> bool:
-    """Whether an item appears on the website: 向社会公开, dated, and never a 困难党员 notice."""
-    model = item.model
-    if model is None or item.date is None:
-        return False
-    if item.kind == "notice" and model.kind == "困难党员":
-        return False
-    return model.audience == PUBLIC
-
-
 def _item_view(item: Item) -> ItemView:
     m = item.model
     withdrawn = m.withdrawn.reason if m.withdrawn else None
     redacted = bool(m.redact)
-    hidden = withdrawn is not None or redacted
+    hidden = is_hidden(item)
     return ItemView(
         anchor=item.file.stem,
         date=item.date,  # type: ignore[arg-type]
@@ -123,12 +105,6 @@ def _item_view(item: Item) -> ItemView:
 
 def _notice_view(entry: OrgEntry, item: Item, today: dt.date) -> NoticeView:
     m = item.model
-    if m.end < today:
-        status = "closed"
-    elif m.start > today:
-        status = "upcoming"
-    else:
-        status = "open"
     redacted = bool(m.redact)
     withdrawn = m.withdrawn.reason if m.withdrawn else ("内容已删除" if redacted else None)
     return NoticeView(
@@ -141,7 +117,7 @@ def _notice_view(entry: OrgEntry, item: Item, today: dt.date) -> NoticeView:
         end=m.end,
         html="" if withdrawn else render_markdown(item.doc.body),
         objection=m.objection,
-        status="closed" if withdrawn else status,
+        status=notice_status(m, today),
         days_left=(m.end - today).days,
         withdrawn=withdrawn,
         redacted=redacted,
@@ -168,7 +144,7 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
     for slug, entry in sorted(ds.orgs.items()):
         if entry.model is None:
             continue
-        items = sorted((i for i in entry.disclosures if is_public(i) and i.date <= today), key=lambda i: (i.date, i.name), reverse=True)
+        items = sorted((i for i in entry.disclosures if is_published(i, today)), key=lambda i: (i.date, i.name), reverse=True)
         by_heading: dict[str, list[ItemView]] = {}
         other: list[ItemView] = []
         by_year: dict[int, list[ItemView]] = {}
@@ -237,7 +213,7 @@ def figures(ds: Dataset, views: dict[str, OrgView]) -> Figures:
         1
         for entry in ds.orgs.values()
         for item in entry.disclosures
-        if is_public(item) and since <= item.date <= ds.today  # type: ignore[operator]
+        if is_published(item, ds.today) and since <= item.date  # type: ignore[operator]
     )
     return Figures(
         orgs=len(views),

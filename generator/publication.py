@@ -1,0 +1,158 @@
+"""The publication policy: what of a town's data the public sees, and where.
+
+One module decides it, and every output asks it: pages, search entries, the feed, the open-data
+exports, photos, `party365 diff`. Nothing else re-derives "is this public?".
+
+- An item (disclosure or notice) is public when its audience is 向社会公开. The audience is
+  what the file says; when the file says nothing, an item that looks internal (a 困难党员
+  notice, the category 党内通报, a title that says 党内 or 困难党员) is 党内, anything else is
+  向社会公开. A clerk who forgets `audience:` on an internal item therefore never publishes it.
+- A public disclosure is published from its date on (a future date schedules it); a public
+  notice is listed as soon as it exists (upcoming, open, closed).
+- Withdrawn and redacted items stay as tombstones: their pages keep a "已撤回" record, but no
+  content, no photos and no search entry.
+- Photos are published only with a published, visible item (or the brand profile) and with
+  consent. Withdrawing or redacting an item removes its photos from the next build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .project import Item, OrgEntry
+
+PUBLIC = "向社会公开"
+INTERNAL = "党内"
+
+# What makes an item look internal when its file does not say `audience:`.
+INTERNAL_NOTICE_KINDS = frozenset({"困难党员"})
+INTERNAL_CATEGORIES = frozenset({"党内通报"})
+INTERNAL_TITLE_WORDS = ("党内", "困难党员")
+
+
+# ------------------------------------------------------------------ URLs
+
+
+def org_url(slug: str) -> str:
+    """The organization's 党务公开 page, relative to the site root."""
+    return f"dangwu/{slug}/"
+
+
+def brand_url(slug: str) -> str:
+    """The organization's brand profile, relative to the site root."""
+    return f"pinpai/{slug}/"
+
+
+def item_url(slug: str, anchor: str) -> str:
+    """A disclosure or notice: an anchor on its organization's page."""
+    return f"{org_url(slug)}#{anchor}"
+
+
+# ------------------------------------------------------------------ items
+
+
+def looks_internal(item: Item) -> bool:
+    """Whether an item reads as 党内 business (used when its file does not say `audience:`)."""
+    model = item.model
+    if model is None:
+        return True
+    if item.kind == "notice" and model.kind in INTERNAL_NOTICE_KINDS:
+        return True
+    if item.kind == "disclosure" and model.category in INTERNAL_CATEGORIES:
+        return True
+    return any(word in model.title for word in INTERNAL_TITLE_WORDS)
+
+
+def audience_written(item: Item) -> str | None:
+    """The audience as the file writes it, or None when the file leaves it out."""
+    data = item.doc.data
+    value = data.get("audience") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def audience(item: Item) -> str:
+    """The effective audience: what the file says, else 党内 for what looks internal."""
+    written = audience_written(item)
+    if written is not None:
+        return written
+    return INTERNAL if looks_internal(item) else PUBLIC
+
+
+def is_public(item: Item) -> bool:
+    """Whether an item may appear on the website at all: valid, dated, for the public, and
+    never a 困难党员 notice (whatever the file says; the notice rule also refuses it)."""
+    model = item.model
+    if model is None or item.date is None:
+        return False
+    if item.kind == "notice" and model.kind in INTERNAL_NOTICE_KINDS:
+        return False
+    return audience(item) == PUBLIC
+
+
+def is_published(item: Item, today: dt.date) -> bool:
+    """Whether an item is on the website today: public, and a disclosure's date has come."""
+    if not is_public(item):
+        return False
+    return item.kind == "notice" or (item.date is not None and item.date <= today)
+
+
+def is_hidden(item: Item) -> bool:
+    """Withdrawn or redacted: only the tombstone is published."""
+    model = item.model
+    return bool(model is not None and (model.withdrawn or model.redact))
+
+
+def scheduled(entry: OrgEntry, today: dt.date) -> list[Item]:
+    """Public disclosures dated after today: held back until their date."""
+    return [i for i in entry.disclosures if is_public(i) and i.date is not None and i.date > today]
+
+
+def notice_status(model: Any, today: dt.date) -> str:
+    """ "open", "upcoming" or "closed" on `today` (start and end both included)."""
+    if model.withdrawn or model.redact or model.end < today:
+        return "closed"
+    return "upcoming" if model.start > today else "open"
+
+
+# ------------------------------------------------------------------ photos
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    """A published photo and the place in the data that refers to it."""
+
+    doc: Any  # loader.Document
+    loc: tuple[Any, ...]  # path of the photo entry in the document
+    photo: Any  # schema.Photo
+
+
+def web_photos(entry: OrgEntry, today: dt.date) -> Iterator[PhotoRef]:
+    """The photos of an organization that the website shows: the brand profile's, and those of
+    published, visible disclosures; only photos with consent."""
+    if entry.model is None:
+        return
+    if entry.model.brand is not None:
+        for i, photo in enumerate(entry.model.brand.photos):
+            if photo.consent:
+                yield PhotoRef(entry.doc, ("brand", "photos", i), photo)
+    for item in entry.disclosures:
+        if is_published(item, today) and not is_hidden(item):
+            for i, photo in enumerate(item.model.photos):
+                if photo.consent:
+                    yield PhotoRef(item.doc, ("photos", i), photo)
+
+
+def board_photos(entry: OrgEntry, today: dt.date) -> Iterator[PhotoRef]:
+    """The photos a printed 党务公开栏 may show: the brand's, and those of every visible
+    disclosure dated up to today, 党内 included (the board hangs inside the organization)."""
+    if entry.model is None:
+        return
+    yield from (ref for ref in web_photos(entry, today) if ref.loc[0] == "brand")
+    for item in entry.disclosures:
+        if item.model is not None and item.date is not None and item.date <= today and not is_hidden(item):
+            for i, photo in enumerate(item.model.photos):
+                if photo.consent:
+                    yield PhotoRef(item.doc, ("photos", i), photo)
