@@ -6,7 +6,10 @@ It translates MkDocs events into calls to the core:
   cleans the site directory, so invalid data leaves the last good site untouched);
 - `on_files`: the generated pages, data files, photos and booklets as `File.generated`;
 - `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons;
-- `on_post_build`: the search entries of pages indexed from the data;
+- `on_post_build`: the search entries of pages indexed from the data; last of all, the finished
+  site is switched into place (`generator.staging`: MkDocs writes into a staging directory, so a
+  killed or failed build never leaves a half-written site);
+- `on_build_error`: the staging directory is dropped, the previous site stays;
 - `on_serve`: watch organizations/ and content/_town/.
 A DataError becomes a PluginError here and nowhere else.
 """
@@ -23,8 +26,8 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 try:  # Material's search plugin module: it decides whether jieba segments the index
@@ -37,6 +40,7 @@ from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
 from .site.search import SearchDoc
+from .staging import Staging, StagingError, environment_message
 
 log = get_plugin_logger("party365")
 
@@ -80,11 +84,25 @@ class Party365Config(base.Config):
     Off by default: they are progress data for the dashboard, not defects of the build."""
 
 
+class _WarningCount(logging.Handler):
+    """Counts the warnings of a build, as MkDocs does for `--strict` (which aborts after
+    on_post_build): a build that strict mode will refuse is never switched in."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class Party365Plugin(BasePlugin[Party365Config]):
     def __init__(self) -> None:
         self._generated: dict[str, str | bytes | Path | Page] = {}
         self._search: list[SearchDoc] = []
         self._root = Path()
+        self._staging: Staging | None = None
+        self._warnings = _WarningCount()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         memoize_jieba()
@@ -98,7 +116,44 @@ class Party365Plugin(BasePlugin[Party365Config]):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if f"assets/{asset}" not in target:
                 target.append(f"assets/{asset}")
+        self._stage(config)
         return config
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Send MkDocs's output to a fresh staging directory (switched in by `_publish`)."""
+        self._staging = Staging(Path(config.site_dir).resolve())
+        try:
+            config.site_dir = str(self._staging.start())
+        except StagingError as exc:
+            raise PluginError(str(exc)) from exc
+        logger = logging.getLogger("mkdocs")
+        logger.removeHandler(self._warnings)
+        self._warnings = _WarningCount()
+        if config.strict:
+            logger.addHandler(self._warnings)
+
+    @event_priority(-100)  # after every other plugin has written its files (search writes its index)
+    def _publish(self, *, config: MkDocsConfig) -> None:
+        staging, self._staging = self._staging, None
+        if staging is None or self._warnings.count:  # strict mode aborts next: on_build_error cleans up
+            self._staging = staging
+            return
+        try:
+            staging.finish()
+        except StagingError as exc:
+            staging.abandon()
+            raise PluginError(str(exc)) from exc
+        config.site_dir = str(staging.site_dir)  # for commands that go on with it (gh-deploy)
+        log.info(f"网站已完整生成，并整体替换了 {staging.site_dir}")
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._staging is not None:
+            self._staging.abandon()
+            self._staging = None
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        if isinstance(error, OSError):  # the machine's fault, not the data's: say so, without a traceback
+            raise Abort(environment_message(error, error.filename or "网站目录")) from error
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
@@ -140,7 +195,8 @@ class Party365Plugin(BasePlugin[Party365Config]):
         generated = self._generated.get(page.file.src_uri)
         return generated.filled(html) if isinstance(generated, Page) else html
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    @event_priority(50)  # before Material's search plugin writes the index
+    def _hand_search_entries(self, *, config: MkDocsConfig) -> None:
         """Hand the entries of the pages marked `search: exclude` to Material's search plugin,
         which writes the index after this (party365 is listed before search in mkdocs.yml)."""
         search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -154,6 +210,8 @@ class Party365Plugin(BasePlugin[Party365Config]):
             if segment is not None and jieba_ready:
                 title, text = segment(title), segment(text)
             index.entries.append({"location": doc.location, "title": title, "text": text})
+
+    on_post_build = CombinedEvent(_hand_search_entries, _publish)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for folder in (self._root / ORGS_DIR, self._root / TOWN_DIR):
