@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,9 +182,33 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(Path.cwd())).write_pdf()  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=1)
+def typesetting_inputs() -> str:
+    """Everything besides the HTML that changes a PDF's bytes: the typesetting libraries'
+    versions and the fonts fontconfig would give them (file, version, size)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for package in ("weasyprint", "pydyf", "fonttools", "pillow"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=none")
+    if shutil.which("fc-list"):
+        listed = subprocess.run(
+            ["fc-list", "--format", "%{file}|%{fontversion}|%{family}\n", ":lang=zh"], capture_output=True, text=True, check=False
+        )
+        for line in sorted(set(listed.stdout.splitlines())):
+            file = line.split("|", 1)[0]
+            size = os.path.getsize(file) if os.path.isfile(file) else -1
+            parts.append(f"{line}|{size}")
+    return "\n".join(parts)
+
+
 def cached_pdf(html: str, cache_dir: Path) -> tuple[Path, bool]:
-    """The PDF of `html` in the cache, typeset only when missing. Returns (path, typeset now)."""
-    key = hashlib.sha256(html.encode()).hexdigest()
+    """The PDF of `html` in the cache, typeset only when missing. Returns (path, typeset now).
+    The key holds the HTML and every other input of the bytes (`typesetting_inputs`)."""
+    key = hashlib.sha256((typesetting_inputs() + "\0" + html).encode()).hexdigest()
     target = cache_dir / key[:2] / f"{key}.pdf"
     if target.is_file():
         return target, False
