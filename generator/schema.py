@@ -228,7 +228,10 @@ class Org(_Model):
     short_name: Text = Field(title="简称", description="例如 桃源村党委")
     kind: OrgKind = Field(title="组织类型")
     sector: Sector = Field(title="所属领域", description="机关事业单位、村、社区、企业")
-    parent: Slug | None = Field(None, title="上级党组织代号")
+    parent: Slug | None = Field(None, title="上级党组织代号", description="对方也要在自己的 children 里写上本组织")
+    children: list[Slug] = Field(
+        default_factory=list, title="下属党组织代号", description="对方也要写 parent: 本组织；双方都写了，页面上才显示上下级关系"
+    )
     members: Members = Field(title="党员人数")
     secretary: Secretary = Field(title="书记")
     contact: Contact = Field(title="公开联系方式")
@@ -484,6 +487,25 @@ def _sector_clauses() -> list[dict[str, Any]]:
                 "then": {"required": ["space"], "properties": {"space": {"allOf": [_present(f) for f in space_required]}}},
             }
         )
+    # The brand rule (rules/brands.py) says the same with its own messages: model by sector, and
+    # a 区级示范点 is always 一期.
+    for sector, model in BRAND_MODEL_BY_SECTOR.items():
+        clauses.append(
+            {
+                "if": {"properties": {"sector": {"const": sector}}, "required": ["sector"]},
+                "then": {"properties": {"brand": {"properties": {"model": {"const": model}}}}},
+            }
+        )
+    clauses.append(
+        {
+            "properties": {
+                "brand": {
+                    "if": {"properties": {"level": {"const": "区级示范点"}}, "required": ["level"]},
+                    "then": {"properties": {"batch": {"const": "一期"}}},
+                }
+            }
+        }
+    )
     clauses.append(
         {
             "if": {"properties": {"sector": {"const": "企业"}}, "required": ["sector"]},
