@@ -26,7 +26,14 @@ from generator.rules import schema as schema_rule
 from generator.rules.schema import _sector_required, validate_document
 
 REPO = Path(__file__).resolve().parents[1]
-DELETE = object()
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE = _Delete()
 
 # Rules the JSON Schema cannot express: they look at other files, the file system or the date.
 # An editor cannot show these; `party365 validate` (and CI) does.

@@ -178,7 +178,7 @@ def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
         fix = f"只能填：{_choices(options)}" + (f"（是不是“{near[0]}”？）" if near and near[0] != str(value) else "")
     elif (words := _type_word(etype)) is not None:
         expected, fix = words
-        message = f"{label} 应为{expected}"
+        message = f"{label} 应为{' ' if expected[0].isascii() else ''}{expected}"
         kind_found = {str: "文字", bool: "true/false", int: "数字", float: "数字"}.get(type(value))
         if kind_found and expected not in ("日期",) and kind_found != expected:
             found = f"{_show(value)}（{kind_found}）"
