@@ -5,8 +5,10 @@ pattern-and-owners lines; they differ in where the file lives and in GitLab's se
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .project import ORGS_DIR, Dataset
+from .schema import MAINTAINER_RE, SLUG_RE
 
 LOCATIONS = {"github": ".github/CODEOWNERS", "gitlab": ".gitlab/CODEOWNERS", "gitee": ".gitee/CODEOWNERS"}
 HEADER = (
@@ -15,16 +17,24 @@ HEADER = (
 )
 
 
-def _handle(name: str) -> str:
-    name = name.strip()
-    return name if name.startswith("@") or "@" in name else f"@{name}"
+def _handle(name: Any) -> str | None:
+    """`@name` for a valid forge user name, else None. The schema refuses anything else; this
+    check stands on its own so that no model, however it was made, can write a line of its own
+    (a newline, a path, a `#` or a `*` inside a name would)."""
+    if not isinstance(name, str) or not MAINTAINER_RE.fullmatch(name):
+        return None
+    return name if name.startswith("@") else f"@{name}"
+
+
+def _handles(names: Any) -> list[str]:
+    return [h for h in (_handle(n) for n in (names or [])) if h is not None]
 
 
 def render(ds: Dataset, flavour: str = "github") -> str:
     """The CODEOWNERS text for the dataset. Organizations whose org.yml is invalid keep the
     town office as their only owner until it validates."""
     town = ds.town.get("town")
-    office = [_handle(m) for m in (town.office.maintainers if town else [])]
+    office = _handles(town.office.maintainers if town else [])
     office_line = " ".join(office)
     lines = [HEADER]
     if flavour == "gitlab":
@@ -40,7 +50,9 @@ def render(ds: Dataset, flavour: str = "github") -> str:
     if flavour == "gitlab":
         lines.append("[各党组织]")
     for slug, entry in sorted(ds.orgs.items()):
-        owners = [_handle(m) for m in entry.model.maintainers] if entry.model is not None else []
+        if not SLUG_RE.fullmatch(slug):
+            continue  # a folder name that is not a slug (slug-format) owns nothing; the town office owns it through `*`
+        owners = _handles(entry.model.maintainers) if entry.model is not None else []
         merged = list(dict.fromkeys([*owners, *office]))
         lines.append(f"/{ORGS_DIR}/{slug}/ {' '.join(merged)}")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -25,6 +25,28 @@ MAX_TEXT_BYTES = 512 * 1024
 """Largest YAML or Markdown file accepted; a clerk's entry is a few kilobytes."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _CoreLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Plain scalars resolve as in YAML 1.2's core schema, which is what editors and JSON Schema
+    see: only true/false are booleans (`yes`, `no`, `on`, `off` stay text), numbers are decimal
+    (`012`, `0x1F`, `1_000`, `1:30` stay text) and dates stay text, parsed by the schema's date
+    type. Nothing a clerk writes changes meaning on the way in."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag in (_MERGE_TAG, "tag:yaml.org,2002:value")]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_CoreLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_CoreLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_CoreLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+|\.[0-9]+[eE][-+]?[0-9]+)$"),
+    list("-+0123456789."),
+)
+_CoreLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +314,7 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
     refused = _anchors_and_aliases(text, display, line_offset)
     if refused:
         return None, refused, False
-    loader = _BaseLoader(text)
+    loader = _CoreLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

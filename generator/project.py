@@ -7,6 +7,7 @@ Loading is I/O plus YAML; turning loaded data into models and checking rules hap
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,31 @@ def display_path(root: Path, file: Path) -> str:
         return file.as_posix()
 
 
+def _symlink(root: Path, path: Path) -> Diagnostic:
+    shown = display_path(root, path) + ("/" if path.is_dir() else "")
+    return Diagnostic(
+        shown,
+        1,
+        1,
+        Severity.ERROR,
+        "file-symlink",
+        "这是一个链接（快捷方式、symlink），不是真正的文件或文件夹",
+        path.name,
+        "删掉链接，把文件或文件夹本身放在这里；网站只发布仓库里真实存在的内容",
+    )
+
+
+def _symlinks_inside(root: Path, folder: Path, skip: set[Path]) -> list[Diagnostic]:
+    """Every symlink under `folder` (not followed), except those already reported in `skip`."""
+    found: list[Diagnostic] = []
+    for parent, dirs, files in os.walk(folder, followlinks=False):
+        for name in sorted([*dirs, *files]):
+            path = Path(parent) / name
+            if path.is_symlink() and path not in skip:
+                found.append(_symlink(root, path))
+    return found
+
+
 def _load_item(root: Path, kind: str, file: Path) -> Item:
     display = display_path(root, file)
     doc = load_markdown(file, display)
@@ -140,6 +166,9 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
                 "删掉链接，把档案直接写进本文件夹的 org.yml",
             )
         )
+    elif org_file.is_symlink():
+        doc = Document(display, ok=False)
+        doc.diagnostics.append(_symlink(root, org_file))
     elif org_file.is_file():
         doc = load_yaml(org_file, display)
     else:
@@ -157,9 +186,12 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
             )
         )
     entry = OrgEntry(folder.name, folder, doc)
+    reported: set[Path] = {org_file}
     for kind, sub in (("disclosure", "disclosures"), ("notice", "notices")):
         target = entry.disclosures if kind == "disclosure" else entry.notices
         sub_dir = folder / sub
+        if sub_dir.is_symlink():
+            continue  # reported below with every other link in the folder, never followed
         if sub_dir.is_dir():
             for file in sorted(sub_dir.iterdir()):
                 if file.name.startswith(".") or not file.is_file():
@@ -179,6 +211,7 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
                     )
                     continue
                 if not file.resolve().is_relative_to(folder.resolve()):
+                    reported.add(file)
                     doc.diagnostics.append(
                         Diagnostic(
                             display_path(root, file),
@@ -192,7 +225,10 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
                         )
                     )
                     continue
+                if file.is_symlink():
+                    continue  # a link inside the folder: reported below
                 target.append(_load_item(root, kind, file))
+    doc.diagnostics.extend(_symlinks_inside(root, folder, reported))
     return entry
 
 
@@ -202,7 +238,9 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
     town_dir = root / TOWN_DIR
     for kind, name in TOWN_FILES.items():
         file = town_dir / name
-        if file.is_file():
+        if file.is_symlink():
+            ds.diagnostics.append(_symlink(root, file))
+        elif file.is_file():
             ds.town_docs[kind] = load_yaml(file, display_path(root, file))
         elif kind not in OPTIONAL_TOWN_FILES:
             ds.diagnostics.append(
@@ -220,10 +258,19 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
     collections_dir = root / COLLECTIONS_DIR
     if collections_dir.is_dir():
         for file in sorted(collections_dir.glob("*.yml")):
-            ds.collection_docs[file.stem] = load_yaml(file, display_path(root, file))
+            if file.is_symlink():
+                ds.diagnostics.append(_symlink(root, file))
+            else:
+                ds.collection_docs[file.stem] = load_yaml(file, display_path(root, file))
     orgs_dir = root / ORGS_DIR
-    if orgs_dir.is_dir():
+    if orgs_dir.is_symlink():
+        ds.diagnostics.append(_symlink(root, orgs_dir))
+    elif orgs_dir.is_dir():
         for folder in sorted(orgs_dir.iterdir()):
-            if folder.is_dir() and not folder.name.startswith((".", "_")):
+            if folder.name.startswith((".", "_")):
+                continue
+            if folder.is_symlink():  # never followed: its files would come from outside the repository
+                ds.diagnostics.append(_symlink(root, folder))
+            elif folder.is_dir():
                 ds.orgs[folder.name] = _load_org(root, folder)
     return ds

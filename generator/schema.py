@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
@@ -83,11 +84,56 @@ Level = Literal["镇级", "区级示范点"]
 Slug = Annotated[
     str, Field(pattern=SLUG_PATTERN, title="组织代号", description="organizations/ 下的文件夹名：小写拼音和数字，用连字符分隔")
 ]
-Markdown = Annotated[str, Field(description="可以使用 Markdown：段落、列表、加粗、链接（仅 http/https/mailto/tel）")]
+NONEMPTY_PATTERN = r"\S"
+Text = Annotated[str, Field(pattern=NONEMPTY_PATTERN)]
+"""A text that must say something: not empty, not only spaces."""
+Markdown = Annotated[
+    str, Field(pattern=NONEMPTY_PATTERN, description="可以使用 Markdown：段落、列表、加粗、链接（仅 http/https/mailto/tel）")
+]
+
+# A user name on GitHub, GitLab or Gitee, optionally with the leading @: letters, digits, and
+# `-`, `_`, `.` inside. Nothing else can reach a CODEOWNERS line (no spaces, newlines, `/`, `#`, `*`).
+MAINTAINER_PATTERN = r"^@?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,38}[A-Za-z0-9_])?$"
+MAINTAINER_RE = re.compile(MAINTAINER_PATTERN, re.ASCII)
+Maintainer = Annotated[str, Field(pattern=MAINTAINER_PATTERN, title="用户名", description="代码仓库（GitHub/GitLab/Gitee）的用户名")]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates come from the loader as text (YAML 1.2, as editors see them); only YYYY-MM-DD is a date."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_not_exist", "这一天不存在", {"found": value}) from None
+    return value  # the strict date type refuses everything else, a date with a time included
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _year_key(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}", value):
+        return int(value)
+    return value
+
+
+YearKey = Annotated[int, BeforeValidator(_year_key), WithJsonSchema({"type": "string", "pattern": "^[0-9]{4}$"})]
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # Literal[1] would take True, which equals 1 in Python
+        raise PydanticCustomError("literal_error", "只能填 1", {"expected": "1"})
+    return value
+
+
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_not_bool)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # strict: no value changes type on the way in (no "186" for 186, no 1 for true).
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
 
 
 class Contact(_Model):
@@ -119,7 +165,7 @@ class Members(_Model):
 class Secretary(_Model):
     """党组织书记（公开职务信息）。"""
 
-    name: str = Field(title="书记姓名")
+    name: Text = Field(title="书记姓名")
     title: str = Field("书记", title="职务", description="例如 党委书记、支部书记")
 
 
@@ -139,7 +185,7 @@ class Space(_Model):
 class Photo(_Model):
     """一张照片：文件在本组织的 photos/ 文件夹里。"""
 
-    file: str = Field(title="文件", description="例如 photos/2026-volunteers.jpg")
+    file: Text = Field(title="文件", description="例如 photos/2026-volunteers.jpg")
     alt: str | None = Field(None, title="替代文字", description="给看不见图片的读者：一句话说清照片里是什么")
     caption: str | None = Field(None, title="图片说明")
     credit: str | None = Field(None, title="摄影/来源")
@@ -147,20 +193,20 @@ class Photo(_Model):
 
 
 class Practice(_Model):
-    title: str = Field(title="做法标题")
+    title: Text = Field(title="做法标题")
     text: Markdown = Field(title="做法内容")
 
 
 class Honor(_Model):
     year: int = Field(title="年份", ge=1921, le=2100)
-    title: str = Field(title="荣誉名称")
+    title: Text = Field(title="荣誉名称")
     by: str | None = Field(None, title="授予单位")
 
 
 class Brand(_Model):
     """党建品牌（任务 11-12）。"""
 
-    name: str = Field(title="品牌名称")
+    name: Text = Field(title="品牌名称")
     slogan: str | None = Field(None, title="品牌口号")
     model: BrandModel = Field(title="品牌类型", description="机关：服务效能型；村、社区：美丽和谐型；企业：同频共振型")
     batch: Batch = Field(title="批次", description="一期（2017 年，33 家）或 二期（50 家）")
@@ -177,12 +223,15 @@ class Brand(_Model):
 class Org(_Model):
     """organizations/<代号>/org.yml：一个基层党组织的档案和党建品牌。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本", description="固定写 1")
-    name: str = Field(title="全称", description="例如 中共春江镇桃源村委员会")
-    short_name: str = Field(title="简称", description="例如 桃源村党委")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本", description="固定写 1")
+    name: Text = Field(title="全称", description="例如 中共春江镇桃源村委员会")
+    short_name: Text = Field(title="简称", description="例如 桃源村党委")
     kind: OrgKind = Field(title="组织类型")
     sector: Sector = Field(title="所属领域", description="机关事业单位、村、社区、企业")
-    parent: Slug | None = Field(None, title="上级党组织代号")
+    parent: Slug | None = Field(None, title="上级党组织代号", description="对方也要在自己的 children 里写上本组织")
+    children: list[Slug] = Field(
+        default_factory=list, title="下属党组织代号", description="对方也要写 parent: 本组织；双方都写了，页面上才显示上下级关系"
+    )
     members: Members = Field(title="党员人数")
     secretary: Secretary = Field(title="书记")
     contact: Contact = Field(title="公开联系方式")
@@ -190,10 +239,8 @@ class Org(_Model):
     intro: Markdown | None = Field(None, title="党组织简介")
     space: Space = Field(default_factory=Space, title="阵地建设")
     brand: Brand | None = Field(None, title="党建品牌")
-    maintainers: list[str] = Field(min_length=1, title="维护人", description="代码仓库里的用户名，可修改本文件夹")
-    updated: dt.date = Field(title="最近核实日期", description="每次核实信息后更新，超过 90 天未核实会提示")
-
-    model_config = ConfigDict(populate_by_name=True)
+    maintainers: list[Maintainer] = Field(min_length=1, title="维护人", description="代码仓库里的用户名，可修改本文件夹")
+    updated: Date = Field(title="最近核实日期", description="每次核实信息后更新，超过 90 天未核实会提示")
 
 
 class Vote(_Model):
@@ -203,32 +250,28 @@ class Vote(_Model):
     against: int = Field(0, title="反对", ge=0)
     abstain: int = Field(0, title="弃权", ge=0)
 
-    model_config = ConfigDict(populate_by_name=True)
-
 
 class Withdrawal(_Model):
     """撤回：页面保留“已撤回：原因”，不会悄悄消失。"""
 
-    date: dt.date = Field(title="撤回日期")
-    reason: str = Field(title="撤回原因", min_length=2)
+    date: Date = Field(title="撤回日期")
+    reason: Text = Field(title="撤回原因", min_length=2)
 
 
 class Disclosure(_Model):
     """disclosures/YYYY-MM-DD-名称.md 的字段区：一条党务公开事项。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
-    title: str = Field(title="标题")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
+    title: Text = Field(title="标题")
     category: DisclosureCategory = Field(
         title="栏目", description="“十上墙”栏目或 党内通报、重大决策征求意见、重大事项报告、党费、三会一课、其他"
     )
     audience: Audience = Field("向社会公开", title="公开范围", description="党内事项只出现在公开栏上，不上网站")
-    date: dt.date | None = Field(None, title="发布日期", description="不写时取文件名开头的日期")
+    date: Date | None = Field(None, title="发布日期", description="不写时取文件名开头的日期")
     vote: Vote | None = Field(None, title="票决结果")
     photos: list[Photo] = Field(default_factory=list, title="照片")
     withdrawn: Withdrawal | None = Field(None, title="撤回")
     redact: bool = Field(False, title="删除内容", description="误发了个人信息时写 true：只保留“已撤回”标记")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Objection(_Model):
@@ -243,17 +286,15 @@ class Objection(_Model):
 class Notice(_Model):
     """notices/YYYY-MM-DD-名称.md 的字段区：一条公示。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
-    title: str = Field(title="标题")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
+    title: Text = Field(title="标题")
     kind: NoticeKind = Field(title="公示类型")
-    start: dt.date = Field(title="公示开始日期")
-    end: dt.date = Field(title="公示结束日期", description="含当天；开始到结束至少 5 个工作日")
+    start: Date = Field(title="公示开始日期")
+    end: Date = Field(title="公示结束日期", description="含当天；开始到结束至少 5 个工作日")
     audience: Audience = Field("向社会公开", title="公开范围", description="困难党员公示一律为党内")
     objection: Objection = Field(title="异议渠道")
     withdrawn: Withdrawal | None = Field(None, title="撤回")
     redact: bool = Field(False, title="删除内容")
-
-    model_config = ConfigDict(populate_by_name=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -283,17 +324,17 @@ class Quotas(_Model):
 
 
 class Office(_Model):
-    name: str = Field(title="镇级负责部门")
-    maintainers: list[str] = Field(min_length=1, title="镇级维护人")
+    name: Text = Field(title="镇级负责部门")
+    maintainers: list[Maintainer] = Field(min_length=1, title="镇级维护人")
 
 
 class Town(_Model):
     """content/_town/town.yml：全镇信息（镇党委所有）。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
-    name: str = Field(title="镇名")
-    party_committee: str = Field(title="镇党委全称")
-    site_name: str = Field(title="网站名称")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
+    name: Text = Field(title="镇名")
+    party_committee: Text = Field(title="镇党委全称")
+    site_name: Text = Field(title="网站名称")
     site_url: str = Field(title="网站地址", pattern=r"^https?://\S+/$", description="以 / 结尾，二维码和订阅链接都用它")
     demo: bool = Field(False, title="示例数据", description="true 时每页显示“示例数据”横幅")
     icp: str | None = Field(None, title="ICP 备案号")
@@ -304,42 +345,38 @@ class Town(_Model):
     publish_assessments: bool = Field(False, title="公开考核评价", description="红黄绿牌原因和书记 5A 档是否在网站上公开")
     office: Office = Field(title="镇级负责部门")
 
-    model_config = ConfigDict(populate_by_name=True)
-
 
 class Phase(_Model):
-    name: str = Field(title="阶段")
-    start: dt.date = Field(title="开始")
-    end: dt.date = Field(title="截止")
-    goal: str = Field(title="目标")
+    name: Text = Field(title="阶段")
+    start: Date = Field(title="开始")
+    end: Date = Field(title="截止")
+    goal: Text = Field(title="目标")
 
 
 class Task(_Model):
     no: int = Field(title="序号", ge=1)
-    project: str = Field(title="所属工程")
-    title: str = Field(title="任务")
-    owner: str = Field(title="责任单位")
-    deadline: dt.date = Field(title="达标时间")
+    project: Text = Field(title="所属工程")
+    title: Text = Field(title="任务")
+    owner: Text = Field(title="责任单位")
+    deadline: Date = Field(title="达标时间")
     standard: str | None = Field(None, title="标准")
 
 
 class Plan(_Model):
     """content/_town/plan.yml：三年行动计划（阶段与 12 项任务）。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
-    title: str = Field(title="计划名称")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
+    title: Text = Field(title="计划名称")
     phases: list[Phase] = Field(title="实施步骤")
     tasks: list[Task] = Field(title="主要任务")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Assessment(_Model):
     org: Slug = Field(title="组织代号")
-    date: dt.date = Field(title="评定日期")
+    date: Date = Field(title="评定日期")
     card: Literal["绿牌", "黄牌", "红牌"] | None = Field(None, title="红黄绿牌")
     reason: str | None = Field(None, title="原因")
-    deadline: dt.date | None = Field(None, title="整改期限")
+    deadline: Date | None = Field(None, title="整改期限")
     stars: int | None = Field(None, title="星级", ge=1, le=5)
     grade: Literal["1A", "2A", "3A", "4A", "5A"] | None = Field(None, title="书记“5A”档次")
 
@@ -347,59 +384,49 @@ class Assessment(_Model):
 class Assessments(_Model):
     """content/_town/assessments.yml：镇党委的考核评价。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
     entries: list[Assessment] = Field(default_factory=list, title="评价记录")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Route(_Model):
     id: Slug = Field(title="线路代号")
-    name: str = Field(title="线路名称")
+    name: Text = Field(title="线路名称")
     color: str = Field(title="颜色", pattern=r"^#[0-9A-Fa-f]{6}$")
-    description: str = Field(title="简介")
+    description: Text = Field(title="简介")
     stops: list[Slug] = Field(min_length=2, title="途经站点（组织代号，按顺序）")
 
 
 class Routes(_Model):
     """content/_town/routes.yml：红色风景线、精品示范带。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
     routes: list[Route] = Field(default_factory=list, title="线路")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class HolidayYear(_Model):
-    holidays: list[dt.date] = Field(title="法定节假日（放假日）")
-    workdays: list[dt.date] = Field(default_factory=list, title="调休上班日")
+    holidays: list[Date] = Field(title="法定节假日（放假日）")
+    workdays: list[Date] = Field(default_factory=list, title="调休上班日")
 
 
 class Holidays(_Model):
     """content/_town/holidays.yml：节假日和调休，用于计算公示的工作日。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
-    years: dict[int, HolidayYear] = Field(title="按年份")
-
-    model_config = ConfigDict(populate_by_name=True)
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
+    years: dict[YearKey, HolidayYear] = Field(title="按年份", json_schema_extra={"additionalProperties": False})
 
 
 class Rename(_Model):
     old: Slug = Field(alias="from", title="原代号")
     new: Slug = Field(alias="to", title="新代号")
-    date: dt.date = Field(title="日期")
+    date: Date = Field(title="日期")
     reason: str | None = Field(None, title="原因")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Renames(_Model):
     """content/_town/renames.yml：改名或合并的组织，旧网址会跳转到新网址。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
     renames: list[Rename] = Field(default_factory=list, title="改名记录")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Case(_Model):
@@ -410,15 +437,13 @@ class Case(_Model):
 class Collection(_Model):
     """content/_town/collections/<代号>.yml：一本典型案例汇编（网页和 PDF 小册子）。"""
 
-    schema_: Literal[1] = Field(alias="schema", title="格式版本")
-    title: str = Field(title="汇编名称")
+    schema_: SchemaVersion = Field(alias="schema", title="格式版本")
+    title: Text = Field(title="汇编名称")
     subtitle: str | None = Field(None, title="副标题")
-    date: dt.date = Field(title="编印日期")
+    date: Date = Field(title="编印日期")
     editor: str | None = Field(None, title="编印单位")
     intro: Markdown = Field(title="编者按")
     cases: list[Case] = Field(min_length=1, title="案例（按顺序）")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 # Required fields beyond the model's own, by sector. Used by the schema rule and written
@@ -445,6 +470,11 @@ FILE_MODELS: dict[str, type[_Model]] = {
 }
 
 
+def _present(field_name: str) -> dict[str, Any]:
+    """JSON Schema for "filled in": present, not null, not an empty list (the validator's `_has`)."""
+    return {"required": [field_name], "properties": {field_name: {"not": {"enum": [None, "", []]}}}}
+
+
 def _sector_clauses() -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
     for sector, fields in REQUIRED_BY_SECTOR.items():
@@ -454,9 +484,34 @@ def _sector_clauses() -> list[dict[str, Any]]:
         clauses.append(
             {
                 "if": {"properties": {"sector": {"const": sector}}, "required": ["sector"]},
-                "then": {"required": ["space"], "properties": {"space": {"required": space_required}}},
+                "then": {"required": ["space"], "properties": {"space": {"allOf": [_present(f) for f in space_required]}}},
             }
         )
+    # The brand rule (rules/brands.py) says the same with its own messages: model by sector, and
+    # a 区级示范点 is always 一期.
+    for sector, model in BRAND_MODEL_BY_SECTOR.items():
+        clauses.append(
+            {
+                "if": {"properties": {"sector": {"const": sector}}, "required": ["sector"]},
+                "then": {"properties": {"brand": {"properties": {"model": {"const": model}}}}},
+            }
+        )
+    clauses.append(
+        {
+            "properties": {
+                "brand": {
+                    "if": {"properties": {"level": {"const": "区级示范点"}}, "required": ["level"]},
+                    "then": {"properties": {"batch": {"const": "一期"}}},
+                }
+            }
+        }
+    )
+    clauses.append(
+        {
+            "if": {"properties": {"sector": {"const": "企业"}}, "required": ["sector"]},
+            "then": {"required": ["space"], "properties": {"space": {"anyOf": [_present("liuyou"), _present("shared_with")]}}},
+        }
+    )
     return clauses
 
 

@@ -98,10 +98,23 @@ def test_syntax_errors_in_chinese_with_line(tmp_path: Path, text: str, line: int
     assert d.fix
 
 
-def test_impossible_date_is_a_diagnostic_not_a_crash(tmp_path: Path) -> None:
-    doc = _load(tmp_path, "updated: 2026-02-30\n")
-    [d] = doc.diagnostics
-    assert d.rule == "yaml-syntax" and "日期" in d.fix
+def test_scalars_resolve_as_yaml_1_2_core(tmp_path: Path) -> None:
+    """What editors and JSON Schema see: YAML 1.1's yes/no/on/off, octal, sexagesimal and dates stay
+    text (the schema's date type parses dates; an impossible date is its error, not a crash)."""
+    doc = _load(tmp_path, "a: no\nb: on\nc: yes\nd: 012\ne: 1:30\nf: 2026-02-30\ng: true\nh: 7\ni: 2.5\nj: ~\n")
+    assert doc.ok and not doc.diagnostics
+    assert dict(doc.data) == {
+        "a": "no",
+        "b": "on",
+        "c": "yes",
+        "d": "012",
+        "e": "1:30",
+        "f": "2026-02-30",
+        "g": True,
+        "h": 7,
+        "i": 2.5,
+        "j": None,
+    }
 
 
 def test_front_matter_lines_are_file_lines(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Town, disclosure_md, org_yml
+
+BRAND = "brand:\n  name: 品牌\n  model: 美丽和谐型\n  batch: 二期\n  partners: []\n"
 
 
 def _only(town: Town, rule: str):
@@ -118,3 +121,64 @@ def test_unreadable_path_is_a_diagnostic(tmp_path) -> None:
 
     text, [d] = read_text(tmp_path, "somewhere")
     assert text is None and d.rule == "file-unreadable"
+
+
+# ---------------------------------------------------------------- strict types: nothing changes meaning
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "line", "col", "found", "words"),
+    [
+        ("  total: 40", "  total: 40\n  probationary: no", "schema-type", 8, 17, "no（文字）", "整数"),
+        ("  total: 40", "  total: yes", "schema-type", 7, 10, "yes（文字）", "整数"),
+        ("  total: 40", '  total: "186"', "schema-type", 7, 10, "186（文字）", "整数"),
+        ("  total: 40", "  total: true", "schema-type", 7, 10, "true（true/false）", "整数"),
+        ("  total: 40", "  total: 40.0", "schema-type", 7, 10, "40.0（数字）", "整数"),
+        ("  total: 40", "  total: 012", "schema-type", 7, 10, "012（文字）", "整数"),
+        ("  area: 150", '  area: "150"', "schema-type", 20, 9, "150（文字）", "数字"),
+        ("  lat: 31.78", "  lat: .nan", "schema-type", 15, 8, ".nan（文字）", "数字"),
+        ("updated: 2026-11-01", "updated: 2026-11-01 10:30", "schema-type", 18, 10, "2026-11-01 10:30", "日期"),
+        ("updated: 2026-11-01", "updated: 2026-11-1", "schema-type", 18, 10, "2026-11-1", "日期"),
+        ("updated: 2026-11-01", "updated: 20261101", "schema-type", 18, 10, "20261101", "日期"),
+        ("updated: 2026-11-01", "updated: 2026-02-30", "schema-value", 18, 10, "2026-02-30", "不存在"),
+        ("schema: 1", "schema: true", "schema-enum", 1, 9, "true", "schema"),
+        ("schema: 1", 'schema: "1"', "schema-enum", 1, 9, "1", "schema"),
+        ("schema: 1", "schema_: 1", "schema-unknown-key", 1, 1, "schema_", "schema_"),
+    ],
+)
+def test_values_are_never_coerced(town: Town, old: str, new: str, rule: str, line: int, col: int, found: str, words: str) -> None:
+    text = org_yml()
+    assert old in text
+    town.write("organizations/a-cun/org.yml", text.replace(old, new, 1))
+    errors = [d for d in town.diagnostics() if d.rule.startswith("schema-")]
+    assert len(errors) == 1 + (rule == "schema-unknown-key"), errors  # schema_: 1 also lacks `schema`
+    d = next(d for d in errors if d.rule == rule)
+    assert (d.path, d.line, d.col) == ("organizations/a-cun/org.yml", line, col)
+    assert d.found == found and words in d.message and d.fix
+
+
+@pytest.mark.parametrize("value", ["on", "yes", "1", '"true"', "True1", "'false'", "0", "off"])
+def test_consent_is_only_true_or_false(town: Town, value: str) -> None:
+    town.add_org("a-cun")
+    town.write("organizations/a-cun/photos/a.jpg", b"")
+    town.write(
+        "organizations/a-cun/disclosures/2026-10-10-item0.md",
+        disclosure_md("党组织简介和任期工作目标", extra=f"photos:\n  - file: photos/a.jpg\n    alt: 活动\n    consent: {value}\n"),
+    )
+    d = _only(town, "schema-type")
+    assert (d.line, d.col) == (8, 14) and "true 或 false" in d.message and "yes、no、on、off" in d.fix
+    assert d.found.startswith(value.strip("\"'"))
+
+
+def test_pattern_errors_say_what_the_pattern_is(town: Town) -> None:
+    town.add_org("a-cun", brand=BRAND.replace("partners: []", "partners: [Hongda_Jixie]"))
+    d = _only(town, "schema-value")
+    assert (d.line, d.col) == (26, 14) and d.found == "Hongda_Jixie"
+    assert "组织代号" in d.message and "小写拼音、数字和连字符" in d.fix and "引号" not in d.fix
+
+
+def test_empty_text_is_refused_with_a_plain_message(town: Town) -> None:
+    town.write("organizations/a-cun/org.yml", org_yml().replace("short_name: 样板村党委", 'short_name: "  "'))
+    d = _only(town, "schema-value")
+    assert (d.line, d.col) == (3, 13) and "short_name（简称）" in d.message and "不能为空" in d.message
+    assert "\\S" not in d.fix and "填上内容" in d.fix

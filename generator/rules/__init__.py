@@ -21,6 +21,7 @@ LOADER_RULES = {
     "file-name": "公开事项文件名格式不对",
     "file-missing": "缺少必需的文件",
     "file-outside": "链接文件指向本组织文件夹以外",
+    "file-symlink": "文件或文件夹是链接（symlink），一律不读取",
     "file-unreadable": "无法读取文件",
 }
 

@@ -111,7 +111,8 @@ def _check_ref(entry: OrgEntry, doc: Document, loc: tuple[Any, ...], photo: Any)
         )
     base = entry.dir.resolve()
     target = (entry.dir / photo.file).resolve()
-    if Path(photo.file).is_absolute() or not target.is_relative_to(base):
+    through_link = any((entry.dir / Path(*Path(photo.file).parts[: i + 1])).is_symlink() for i in range(len(Path(photo.file).parts)))
+    if Path(photo.file).is_absolute() or through_link or not target.is_relative_to(base):
         yield diag(
             "photo-outside", "照片必须放在本组织文件夹的 photos/ 里", photo.file, "把照片复制到 photos/，写成 file: photos/文件名.jpg"
         )

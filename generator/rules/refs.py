@@ -4,21 +4,54 @@ coordinates lie inside the town, and 联建 partnerships are claimed by both sid
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
-from ..loader import Document, position
+from ..loader import Document, locate, position
 from ..project import Dataset
 from ..schema import SLUG_RE
 
+# Folder names that would take the place of a page or folder of the site (the section pages and
+# their index, MkDocs' and the theme's folders, the published data) or of the repository.
+RESERVED_SLUGS = frozenset(
+    {
+        # sections of the site (generator/site/build.py) and their index pages
+        "index", "readme", "dangwu", "gongshi", "pinpai", "fengjingxian", "anli", "jindu", "data", "guide", "schema",
+        # MkDocs, Material and the generated files
+        "assets", "search", "photos", "stylesheets", "javascripts", "sitemap", "feed", "404", "site", "static",
+        # the repository itself
+        "content", "organizations", "generator", "overrides", "tools", "tests", "bench",
+    }
+)  # fmt: skip
+
+# Characters a reader cannot see: zero-width, joiners, BOM, bidi controls, variation selectors,
+# soft hyphen, invisible operators and tag characters. In a name they only hide a difference.
+INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff\U000e0100-\U000e01ef]"
+)
+
+
+def name_key(name: str) -> str:
+    """How two names are compared: NFKC (full-width and compatibility forms fold), invisible
+    characters removed, white space removed, case folded."""
+    folded = unicodedata.normalize("NFKC", INVISIBLE_RE.sub("", name))
+    return "".join(INVISIBLE_RE.sub("", folded).split()).casefold()
+
+
 RULES = {
     "slug-format": "组织文件夹名不是合法代号",
+    "slug-reserved": "组织文件夹名和网站的栏目或保留名称相同（如 index、dangwu、assets）",
+    "name-invisible": "名称里有看不见的字符（零宽空格、方向控制符等）",
     "slug-reused": "文件夹名和已改名组织的旧代号重复（旧网址要保留跳转）",
-    "name-duplicate": "两个组织的全称相同",
+    "name-duplicate": "两个组织的全称相同（全角半角、空格、看不见的字符不算区别）",
     "item-date": "公开事项的 date 与文件名日期不一致",
     "geo-outside-town": "坐标不在全镇范围内",
-    "ref-parent": "上级党组织代号不存在",
+    "ref-parent": "上级或下属党组织代号不存在，或是自己",
+    "ref-parent-one-sided": "上下级关系只有一方填写（仅警告，页面上不显示下属关系）",
     "ref-partner": "联建单位代号不存在或是自己",
     "ref-partner-one-sided": "联建关系只有一方填写（仅警告）",
     "ref-host": "联建共享场所的代号不存在",
@@ -41,30 +74,56 @@ def _unknown(ds: Dataset, slug: str) -> str:
     return f"是不是 {near[0]}？" if near else "代号就是 organizations/ 下的文件夹名，检查拼写"
 
 
+def _names(model: Any) -> list[tuple[tuple[Any, ...], str]]:
+    names: list[tuple[tuple[Any, ...], str]] = [(("name",), model.name), (("short_name",), model.short_name)]
+    if model.brand is not None:
+        names.append((("brand", "name"), model.brand.name))
+    return names
+
+
 def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
-    first: dict[str, str] = {}
+    first: dict[tuple[str, str], tuple[str, str]] = {}
+    labels = {"name": "全称", "short_name": "简称", "brand.name": "品牌名称"}
     for slug, entry in ds.orgs.items():
         if entry.model is None:
             continue
-        name = entry.model.name
-        if name in first:
-            yield _diag(
-                entry.doc,
-                ("name",),
-                "name-duplicate",
-                f"全称与 {first[name]} 相同",
-                name,
-                "检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹",
-            )
-        else:
-            first[name] = slug
+        for loc, name in _names(entry.model):
+            field = ".".join(loc)
+            for match in INVISIBLE_RE.finditer(name):
+                pos = locate(entry.doc, match.group(), position(entry.doc.data, loc))
+                yield Diagnostic(
+                    entry.doc.path,
+                    pos.line,
+                    pos.col,
+                    Severity.ERROR,
+                    "name-invisible",
+                    f"{field}（{labels[field]}）里有看不见的字符",
+                    f"U+{ord(match.group()):04X} {unicodedata.name(match.group(), '控制字符')}",
+                    "删掉这个字符：把名称整行删掉后重新输入，不要从网页或聊天软件里复制",
+                )
+                break
+            if field != "name":
+                continue  # short and brand names may repeat (two 机关党支部); they cannot hide characters
+            key = (field, name_key(name))
+            if key in first and first[key][0] != slug:
+                other, other_field = first[key]
+                yield _diag(
+                    entry.doc,
+                    loc,
+                    "name-duplicate",
+                    f"{labels[field]}与 {other} 的{labels[other_field]}相同",
+                    name,
+                    "检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹",
+                )
+            else:
+                first.setdefault(key, (slug, field))
 
 
 def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
     renamed = {r.old for r in getattr(ds.town.get("renames"), "renames", [])}
     for slug, entry in ds.orgs.items():
         doc = entry.doc
-        if not SLUG_RE.match(slug):
+        if not SLUG_RE.fullmatch(slug):
             yield Diagnostic(
                 doc.path,
                 1,
@@ -74,6 +133,17 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 "组织文件夹名只能用小写拼音、数字和连字符",
                 slug,
                 "例如 taoyuan-cun；代号会成为网址，定下后不要再改",
+            )
+        elif slug in RESERVED_SLUGS:
+            yield Diagnostic(
+                doc.path,
+                1,
+                1,
+                Severity.ERROR,
+                "slug-reserved",
+                "这个文件夹名是网站的栏目或保留名称，组织页面会和栏目页面冲突",
+                slug,
+                "在名称里加上村、社区或单位的拼音，例如 dangwu-ban、data-gongsi；代号会成为网址，定下后不要再改",
             )
         if slug in renamed:
             yield Diagnostic(
@@ -90,7 +160,45 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
         if org is None:
             continue
         if org.parent and (org.parent not in ds.orgs or org.parent == slug):
-            yield _diag(doc, ("parent",), "ref-parent", "上级党组织代号不存在", org.parent, _unknown(ds, org.parent))
+            yield _diag(
+                doc,
+                ("parent",),
+                "ref-parent",
+                "上级党组织代号不存在" if org.parent != slug else "不能把自己写成上级党组织",
+                org.parent,
+                _unknown(ds, org.parent),
+            )
+        elif org.parent and (upper := ds.orgs[org.parent].model) is not None and slug not in upper.children:
+            yield _diag(
+                doc,
+                ("parent",),
+                "ref-parent-one-sided",
+                f"{org.parent} 没有把本组织列为下属党组织，上下级关系暂不在对方页面显示",
+                org.parent,
+                f"请 {org.parent} 在其 org.yml 的 children 里加上 {slug}",
+                Severity.WARNING,
+            )
+        for i, child in enumerate(org.children):
+            lower = ds.orgs.get(child)
+            if lower is None or child == slug:
+                yield _diag(
+                    doc,
+                    ("children", i),
+                    "ref-parent",
+                    "下属党组织代号不存在" if child != slug else "不能把自己写成下属党组织",
+                    child,
+                    _unknown(ds, child),
+                )
+            elif lower.model is not None and lower.model.parent != slug:
+                yield _diag(
+                    doc,
+                    ("children", i),
+                    "ref-parent-one-sided",
+                    f"{child} 没有把本组织写成上级党组织（parent），上下级关系暂不在页面显示",
+                    child,
+                    f"请 {child} 在其 org.yml 里写 parent: {slug}",
+                    Severity.WARNING,
+                )
         if org.space.shared_with and (org.space.shared_with not in ds.orgs or org.space.shared_with == slug):
             yield _diag(
                 doc,
@@ -174,9 +282,17 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 yield _diag(doc, ("entries", i, "org"), "ref-assessment", "考核评价里的组织代号不存在", entry.org, _unknown(ds, entry.org))
     for cid, collection in ds.collections.items():
         doc = ds.collection_docs[cid]
-        if not SLUG_RE.match(cid):
-            yield Diagnostic(doc.path, 1, 1, Severity.ERROR, "ref-collection", "汇编文件名会成为网址，只能用小写拼音、数字和连字符", cid,
-                             "例如 quji-shifandian.yml")  # fmt: skip
+        if not SLUG_RE.fullmatch(cid) or cid in RESERVED_SLUGS:
+            yield Diagnostic(
+                doc.path,
+                1,
+                1,
+                Severity.ERROR,
+                "ref-collection",
+                "汇编文件名会成为网址，只能用小写拼音、数字和连字符，也不能是 index 等保留名称",
+                cid,
+                "例如 quji-shifandian.yml",
+            )
         if collection is None:
             continue
         for i, case in enumerate(collection.cases):

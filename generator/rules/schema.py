@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from ..diagnostics import Diagnostic, Severity
 from ..loader import Document, Pos, YMap, position
 from ..project import Dataset
-from ..schema import FILE_MODELS, REQUIRED_BY_SECTOR, json_schema
+from ..schema import FILE_MODELS, MAINTAINER_PATTERN, NONEMPTY_PATTERN, REQUIRED_BY_SECTOR, SLUG_PATTERN, json_schema
 
 RULES = {
     "schema-required": "缺少必填字段",
@@ -77,26 +77,64 @@ def _choices(values: list[Any]) -> str:
 
 _TYPE_WORDS = {
     "string": ("文字", '给值加上英文引号，例如 phone: "0519-88881234"'),
-    "int": ("整数", "只写阿拉伯数字，例如 total: 36"),
-    "float": ("数字", "只写数字、不带单位，例如 area: 320"),
-    "bool": ("true 或 false", "写 true（是）或 false（否）"),
-    "date": ("日期", "写成 2026-10-08 这样的格式，月和日都用两位数"),
+    "int": ("整数", "只写阿拉伯数字，不加引号、不带小数点，例如 total: 36"),
+    "float": ("数字", "只写数字、不带单位、不加引号，例如 area: 320"),
+    "bool": ("true 或 false", "只能写 true（是）或 false（否），不加引号；yes、no、on、off、1、0 都不算"),
+    "date": ("日期", "写成 2026-10-08 这样的格式，月和日都用两位数，不带时间"),
     "list": ("列表", "每一项单独一行，以“- ”开头"),
     "dict": ("若干子字段", "在下一行缩进两个空格，写“子字段: 值”"),
     "model": ("若干子字段", "在下一行缩进两个空格，写“子字段: 值”"),
 }
 
+# Pydantic error types that mean "the value is of the wrong kind", by the kind expected. Only
+# these: `string_pattern_mismatch` or `string_too_short` are about the content, not the type.
+_TYPE_ERRORS = {
+    "string_type": "string",
+    "string_not_ascii": "string",
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "float_type": "float",
+    "float_parsing": "float",
+    "bool_type": "bool",
+    "bool_parsing": "bool",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "list_type": "list",
+    "tuple_type": "list",
+    "dict_type": "dict",
+    "model_type": "model",
+    "model_attributes_type": "model",
+}
+
 
 def _type_word(error_type: str) -> tuple[str, str] | None:
-    for prefix, words in _TYPE_WORDS.items():
-        if error_type.startswith(prefix) or error_type.startswith(f"{prefix}_"):
-            return words
-    if error_type == "model_attributes_type":
-        return _TYPE_WORDS["model"]
-    return None
+    kind = _TYPE_ERRORS.get(error_type)
+    return _TYPE_WORDS[kind] if kind else None
+
+
+# What each pattern of the schema means, in the words of a clerk: (what it must be, a fix).
+_PATTERN_WORDS = {
+    SLUG_PATTERN: ("组织代号", "只用小写拼音、数字和连字符，以字母开头，例如 taoyuan-cun；不能有大写字母、下划线、空格或汉字"),
+    NONEMPTY_PATTERN: ("不能为空", "填上内容；选填的字段不需要时整行删掉"),
+    MAINTAINER_PATTERN: (
+        "代码仓库用户名",
+        "每一项写一个 GitHub/GitLab/Gitee 用户名：只用英文字母、数字、连字符、下划线和点，"
+        "不能有空格、汉字、顿号、逗号或斜杠；几个人就写几项，例如 maintainers: [lixiaohong, wangdeshun]",
+    ),
+    r"^https?://\S+/$": ("网址", "写完整网址并以 / 结尾，例如 https://www.example.gov.cn/"),
+    r"^#[0-9A-Fa-f]{6}$": ("颜色", '写 6 位十六进制颜色，例如 "#C8102E"（要加引号）'),
+    "^[0-9]{4}$": ("四位年份", "年份写四位数字，例如 2027"),
+}
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "空值"
     if isinstance(value, dict):
         return "{…}"
     if isinstance(value, list):
@@ -140,7 +178,10 @@ def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
         fix = f"只能填：{_choices(options)}" + (f"（是不是“{near[0]}”？）" if near and near[0] != str(value) else "")
     elif (words := _type_word(etype)) is not None:
         expected, fix = words
-        message = f"{label} 应为{expected}"
+        message = f"{label} 应为{' ' if expected[0].isascii() else ''}{expected}"
+        kind_found = {str: "文字", bool: "true/false", int: "数字", float: "数字"}.get(type(value))
+        if kind_found and expected not in ("日期",) and kind_found != expected:
+            found = f"{_show(value)}（{kind_found}）"
     elif etype in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         rule = "schema-value"
         bounds = {"greater_than_equal": "不能小于", "greater_than": "必须大于", "less_than_equal": "不能大于", "less_than": "必须小于"}
@@ -150,19 +191,23 @@ def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
     elif etype in ("string_too_short", "too_short"):
         rule = "schema-value"
         need = ctx.get("min_length", 1)
-        message = f"{label} 不能为空" if need <= 1 else f"{label} 至少要有 {need} 项"
-        fix = "补上内容"
+        if etype == "too_short":
+            message = f"{label} 至少要有 {need} 项" if need > 1 else f"{label} 不能是空列表，至少写一项"
+            fix = "每一项单独一行，以“- ”开头"
+        else:
+            message = f"{label} 不能为空" if need <= 1 else f"{label} 太短，至少要 {need} 个字"
+            fix = "写清楚内容" if need > 1 else "填上内容"
     elif etype == "string_pattern_mismatch":
         rule = "schema-value"
-        message = f"{label} 的格式不对"
-        if "组织代号" in label or "代号" in label:
-            fix = "只用小写拼音、数字和连字符，例如 taoyuan-cun"
-        elif "site_url" in label:
-            fix = "写完整网址并以 / 结尾，例如 https://www.example.gov.cn/"
-        elif "color" in label:
-            fix = '写 6 位十六进制颜色，例如 "#C8102E"（要加引号）'
+        what, fix = _PATTERN_WORDS.get(ctx.get("pattern", ""), ("", f"应符合格式 {ctx.get('pattern', '')}"))
+        if ctx.get("pattern") == NONEMPTY_PATTERN:
+            message, found = f"{label} 不能为空", ""
         else:
-            fix = f"应符合格式 {ctx.get('pattern', '')}"
+            message = f"{label} 的格式不对，应为{what}" if what else f"{label} 的格式不对"
+    elif etype == "date_not_exist":
+        rule = "schema-value"
+        message = f"{label} 的日期不存在"
+        fix = "检查月和日是否写对（例如 2 月没有 30 日、4 月没有 31 日）"
     else:
         rule = "schema-value"
         message = f"{label}：{error.get('msg', '值不对')}"

@@ -175,7 +175,7 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
         )
     for slug, view in views.items():
         parent = view.model.parent
-        if parent in views:
+        if parent in views and slug in views[parent].model.children:  # both sides say so
             views[parent].children.append(slug)
     return views
 
