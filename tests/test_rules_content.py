@@ -136,7 +136,7 @@ def test_every_hostile_body_is_really_changed_by_the_cleaner() -> None:
     what keeps "what the clerk wrote is what the reader sees" true."""
     for payload, _, _ in HOSTILE_MARKDOWN:
         rendered = to_html(payload).html
-        assert render_markdown(payload) != rendered or "<img" in rendered or "href" in rendered, payload
+        assert render_markdown(payload) != rendered, payload
 
 
 # --- town-owned Markdown pages under content/ ---------------------------------------------
@@ -220,7 +220,13 @@ def test_too_long_and_too_many_brackets(town: Town) -> None:
 
 
 def test_render_markdown_never_raises() -> None:
-    for text in ["".join("  " * i + "1. x\n" for i in range(400)), "> " * 500 + "x", "[" * 5000, "*" * 10_000]:
+    for text in [
+        "".join("    " * i + "- x\n" for i in range(300)),
+        "".join("  " * i + "1. x\n" for i in range(400)),
+        "> " * 500 + "x",
+        "[" * 5000,
+        "*" * 10_000,
+    ]:
         assert isinstance(render_markdown(text), str)
 
 
