@@ -236,3 +236,11 @@ def test_validate_time_is_bounded(town: Town) -> None:
     start = dt.datetime.now()
     town.diagnostics(today=TODAY)
     assert (dt.datetime.now() - start).total_seconds() < 10
+
+
+@pytest.mark.parametrize("payload", ["<![foo[x]]>", "标题<![", "<![if !IE]>"])
+def test_markup_the_parser_cannot_read_is_refused_without_a_traceback(town: Town, payload: str) -> None:
+    town.add_org("a-cun")
+    town.write("organizations/a-cun/disclosures/2026-11-03-y.md", f"---\nschema: 1\ntitle: '{payload}'\ncategory: 两民工作\n---\n正文\n")
+    [d] = _found(town, "2026-11-03-y.md")
+    assert (d.rule, d.line, d.col) == ("content-html", 3, 9 + payload.index("<"))

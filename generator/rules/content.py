@@ -46,6 +46,7 @@ _MESSAGES = {
 _IMAGE = ("正文里不能插入图片", "把照片放进本组织的 photos/ 文件夹，在字段区的 photos 里登记（写明替代文字）")
 _ALTERED = ("这段文字在网页上会被删改（含有不允许的标记）", "删掉尖括号、实体写法（&…;）等标记，只用 Markdown 的加粗、列表、表格和链接")
 _PLAIN = ("这个字段只能写文字，不能有 HTML 标签或注释", "删掉尖括号标签（< 后面紧跟字母、/、! 或 ?）；要写“小于”请在 < 后面空一格")
+_UNRENDERABLE = ("这段文字无法按 Markdown 显示", "检查是否有大量嵌套的符号（> - * [ 等），改成普通的段落和列表")
 _HANDLER = ("不能写事件属性（on…=）或样式属性", "删掉这个属性；页面的外观由网站统一决定")
 
 _FRAMES = {"iframe", "frame", "frameset", "object", "embed", "applet"}
@@ -112,8 +113,11 @@ class _Reader(HTMLParser):
 
 def _read(markup: str) -> list[_Event]:
     reader = _Reader()
-    reader.feed(markup)
-    reader.close()
+    try:
+        reader.feed(markup)
+        reader.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some marked sections (`<![x[`): unreadable is refused
+        reader.events.append(_Event("error", raw="<!["))
     return reader.events
 
 
@@ -243,13 +247,18 @@ def inspect(value: str, kind: str) -> list[_Finding]:
         return findings
     if kind == PLAIN and "<" in value:
         findings.extend(_plain_tags(value))
-    rendered = to_html(value, town=town)
+    try:
+        rendered = to_html(value, town=town)
+    except Exception:  # a renderer failure on some input: the page could not show it as written
+        return [*findings, _Finding("content-html", (value[:20],), value[:40], _UNRENDERABLE)]
     if not town:
         findings.extend(_classify_raw(chunk) for chunk in rendered.raw if not _ENTITY.fullmatch(chunk))
     events = _read(rendered.html)
     for event in events:
         if event.kind in {"start", "end"} and (found := _classify(event, town=town)):
             findings.append(found)
+        elif event.kind == "error":
+            findings.append(_Finding("content-html", ("<![", "<!"), event.raw))
     if not town and not findings:
         before = _normal(events)
         after = [key for key, _ in _normal(_read(clean(rendered.html)))]
