@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity
-from .loader import Document, load_markdown, load_yaml
+from .loader import Document, load_markdown, load_yaml, read_text
 
 ORGS_DIR = "organizations"
 TOWN_DIR = Path("content") / "_town"
@@ -28,6 +28,7 @@ TOWN_FILES: dict[str, str] = {
 }
 OPTIONAL_TOWN_FILES = {"assessments", "routes", "renames"}
 COLLECTIONS_DIR = TOWN_DIR / "collections"
+PAGES_DIR = Path("content")
 
 ITEM_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
@@ -69,10 +70,11 @@ class Dataset:
     town: dict[str, Any] = field(default_factory=dict)  # kind -> validated model
     collection_docs: dict[str, Document] = field(default_factory=dict)  # id -> document
     collections: dict[str, Any] = field(default_factory=dict)  # id -> validated model
+    pages: dict[str, Document] = field(default_factory=dict)  # town-owned Markdown pages: path under content/ -> document
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def documents(self) -> list[Document]:
-        docs = [*self.town_docs.values(), *self.collection_docs.values()]
+        docs = [*self.town_docs.values(), *self.collection_docs.values(), *self.pages.values()]
         for entry in self.orgs.values():
             docs.append(entry.doc)
             docs.extend(item.doc for item in entry.disclosures)
@@ -232,6 +234,32 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
     return entry
 
 
+def _load_page(root: Path, file: Path) -> Document:
+    """A town-owned Markdown page: front matter is optional (MkDocs reads it when present)."""
+    display = display_path(root, file)
+    text, problems = read_text(file, display)
+    if text is not None and text.startswith("---"):
+        return load_markdown(file, display)
+    return Document(display, text=text or "", body=text or "", ok=text is not None, diagnostics=problems)
+
+
+def load_pages(root: Path) -> dict[str, Document]:
+    """Every Markdown page under content/ except town data (content/_town/) and hidden folders.
+    The same content and privacy rules apply to it as to an organization's text."""
+    pages_dir = root / PAGES_DIR
+    if not pages_dir.is_dir():
+        return {}
+    pages: dict[str, Document] = {}
+    for file in sorted(pages_dir.rglob("*.md")):
+        rel = file.relative_to(pages_dir)
+        if rel.parts[0] == TOWN_DIR.name or any(part.startswith(".") for part in rel.parts):
+            continue
+        if file.is_symlink() or not file.is_file() or not file.resolve().is_relative_to(root.resolve()):
+            continue
+        pages[rel.as_posix()] = _load_page(root, file)
+    return pages
+
+
 def load_dataset(root: Path, today: dt.date) -> Dataset:
     """Read every file of the town at `root` (YAML and front matter; no rules yet)."""
     ds = Dataset(root=root, today=today)
@@ -262,6 +290,7 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
                 ds.diagnostics.append(_symlink(root, file))
             else:
                 ds.collection_docs[file.stem] = load_yaml(file, display_path(root, file))
+    ds.pages = load_pages(root)
     orgs_dir = root / ORGS_DIR
     if orgs_dir.is_symlink():
         ds.diagnostics.append(_symlink(root, orgs_dir))

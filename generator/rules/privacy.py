@@ -1,33 +1,51 @@
 """Privacy rule: no ID numbers or full mobile numbers in published text.
 
 An 18-digit run counts as a 身份证号 when its birth-date part is a real date, whatever its
-check digit (a mistyped ID is still personal data). Full-width digits count the same.
-A full mobile number is allowed only in a declared public contact or objection channel.
+check digit (a mistyped ID is still personal data). A full mobile number is allowed only in a
+declared public contact or objection channel.
+
+The numbers are looked for in the text as a reader will see it: HTML entities decoded
+(`&#51;` is 3), digits of any script read as digits (full-width ３), and what does not separate
+digits for a reader removed between them: spaces of every width, hyphens and dashes,
+zero-width and other invisible characters, Markdown emphasis and code marks, HTML tags. So
+`3204111990**0101**1237`, `320 411 1990 0101 1237` and `138\u200b1234\u200b5678` are found
+where they stand. Then the rendered page text is read the same way, for what only the Markdown
+renderer puts together (a link's text next to a number). File and folder names, which become
+URLs and anchors, are read too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Severity
+from ..markup import render_markdown, to_html
 from ..project import Dataset
-from .text import Text, iter_all_texts
+from .text import NAME, TOWN, Text, iter_all_texts, iter_names
 
 RULES = {
-    "privacy-id-number": "正文或字段里出现 18 位身份证号（含全角数字、校验位错误的号码）",
-    "privacy-id15": "出现 15 位旧身份证号",
-    "privacy-mobile": "公开联系方式以外出现完整手机号",
+    "privacy-id-number": "正文、字段或文件名里出现 18 位身份证号（含全角数字、被空格/横线/加粗/实体编码隔开的号码、校验位错误的号码）",
+    "privacy-id15": "出现 15 位旧身份证号（同样按读者看到的文字检查）",
+    "privacy-mobile": "公开联系方式以外出现完整手机号（含被空格、横线、零宽字符隔开的号码）",
 }
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
-_ID18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_ID18 = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
 _ID15 = re.compile(r"(?<!\d)\d{15}(?!\d)")
-_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
+_MOBILE = re.compile(r"(?<![\d+])(?:\+?86)?1[3-9]\d{9}(?![\dX])")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _CONTACT_KEYS = {"contact", "objection"}
+_ENOUGH_DIGITS = re.compile(r"\d")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_DASHES = "-‐‑‒–—―−－﹣﹘⁃"
+_MARKUP = "*_~`\\"
+MAX_VISIBLE_GLUE = 4
+"""How many visible separators may stand between two digits that a reader still reads as one number."""
 
 
 def _real_date(year: int, month: int, day: int) -> bool:
@@ -44,47 +62,155 @@ def id18_check_ok(number: str) -> bool:
     return _CHECK[total % 11] == number[17].upper()
 
 
-def _diag(text: Text, start: int, end: int, rule: str, message: str, fix: str) -> Diagnostic:
-    pos = text.where(start, end)
-    raw = text.value[start:end]
-    masked = raw[:3] + "*" * (len(raw) - 7) + raw[-4:]
-    return Diagnostic(text.doc.path, pos.line, pos.col, Severity.ERROR, rule, message, masked, fix)
+def _units(value: str) -> list[tuple[str, int, int]]:
+    """The text as (character a reader sees, source start, source end): entities decoded,
+    digits of every script as ASCII digits, a full-width or small x as X."""
+    units: list[tuple[str, int, int]] = []
+    i = 0
+    for m in _ENTITY.finditer(value):
+        units.extend((c, k, k + 1) for k, c in enumerate(value[i : m.start()], i))
+        decoded = html.unescape(m.group())
+        if decoded == m.group():
+            units.extend((c, k, k + 1) for k, c in enumerate(m.group(), m.start()))
+        else:
+            units.extend((c, m.start(), m.end()) for c in decoded)
+        i = m.end()
+    units.extend((c, k, k + 1) for k, c in enumerate(value[i:], i))
+    out = []
+    for c, start, end in units:
+        digit = unicodedata.decimal(c, None)
+        if digit is not None:
+            c = str(digit)
+        elif c in "xXｘＸ":
+            c = "X"
+        out.append((c, start, end))
+    return out
 
 
-def scan(text: Text) -> Iterator[Diagnostic]:
-    value = text.value.translate(_FULLWIDTH)
-    for m in _ID18.finditer(value):
+def _invisible(c: str) -> bool:
+    return unicodedata.category(c) in {"Cf", "Mn", "Me"} or c in "\u115f\u1160\u3164\uffa0"
+
+
+def _glue(units: list[tuple[str, int, int]], i: int) -> int:
+    """If what starts at `i` only separates two digits for the eye, the index of the next digit; else -1."""
+    visible = newlines = 0
+    j = i
+    while j < len(units):
+        c = units[j][0]
+        if c.isdigit():
+            return j if j > i else -1
+        if c == "<":  # a tag renders as nothing
+            rest = "".join(u[0] for u in units[j : j + 202])
+            m = _TAG.match(rest)
+            if m is None:
+                return -1
+            j += len(m.group())
+            continue
+        if c == "\n":
+            newlines += 1
+        elif not _invisible(c):
+            if not (c.isspace() or c in _DASHES or c in _MARKUP or unicodedata.category(c) == "Zs"):
+                return -1
+            visible += 1
+        if newlines > 1 or visible > MAX_VISIBLE_GLUE:
+            return -1
+        j += 1
+    return -1
+
+
+def reader_view(value: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with separators between digits removed, and where each character came from."""
+    units = _units(value)
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        c, start, end = units[i]
+        chars.append(c)
+        spans.append((start, end))
+        i += 1
+        if c.isdigit() and i < len(units) and not units[i][0].isdigit():
+            nxt = _glue(units, i)
+            if nxt > 0:
+                i = nxt
+    return "".join(chars), spans
+
+
+def _mask(number: str) -> str:
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def _findings(view: str, *, mobiles: bool) -> Iterator[tuple[int, int, str, str, str]]:
+    """(start, end, rule, message, fix) in the reader's view."""
+    for m in _ID18.finditer(view):
         digits = m.group()
         if not _real_date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14])):
             continue
         kind = "身份证号" if id18_check_ok(digits) else "身份证号（校验位不符，可能是输错的号码）"
-        yield _diag(
-            text,
+        yield (
             m.start(),
             m.end(),
             "privacy-id-number",
             f"不能公开{kind}",
             "删掉号码，或只保留前 3 位和后 4 位，中间用 * 代替（如 320***********1234）",
         )
-    for m in _ID15.finditer(value):
+    for m in _ID15.finditer(view):
         digits = m.group()
         if _real_date(1900 + int(digits[6:8]), int(digits[8:10]), int(digits[10:12])):
-            yield _diag(
-                text, m.start(), m.end(), "privacy-id15", "不能公开 15 位身份证号", "删掉号码，或只保留前 3 位和后 4 位，中间用 * 代替"
+            yield m.start(), m.end(), "privacy-id15", "不能公开 15 位身份证号", "删掉号码，或只保留前 3 位和后 4 位，中间用 * 代替"
+    if mobiles:
+        for m in _MOBILE.finditer(view):
+            yield (
+                m.start(),
+                m.end(),
+                "privacy-mobile",
+                "这里不能写完整手机号",
+                "写成 138****1234 这样的打码形式；需要公开的联系电话请写在 contact.phone 或公示的 objection.phone 里",
             )
-    if len(text.loc) >= 2 and text.loc[-2] in _CONTACT_KEYS:
+
+
+def _rendered(text: Text) -> str:
+    """The page text of a Markdown text, as HTML (tags and entities are read by `reader_view`)."""
+    if text.kind == TOWN:
+        try:
+            return to_html(text.value, town=True).html
+        except Exception:  # a town page beyond the bounds: content-nesting reports it
+            return ""
+    return render_markdown(text.value)
+
+
+def scan(text: Text) -> Iterator[Diagnostic]:
+    value = text.value
+    if len(_ENOUGH_DIGITS.findall(value)) < 11:
         return
-    for m in _MOBILE.finditer(value):
-        yield _diag(
-            text,
-            m.start(),
-            m.end(),
-            "privacy-mobile",
-            "这里不能写完整手机号",
-            "写成 138****1234 这样的打码形式；需要公开的联系电话请写在 contact.phone 或公示的 objection.phone 里",
-        )
+    mobiles = not (len(text.loc) >= 2 and text.loc[-2] in _CONTACT_KEYS)
+    view, spans = reader_view(value)
+    seen: set[str] = set()
+    for start, end, rule, message, fix in _findings(view, mobiles=mobiles):
+        number = view[start:end]
+        seen.add(number.removeprefix("+").removeprefix("86") if rule == "privacy-mobile" else number)
+        yield _diag(text, spans[start][0], spans[end - 1][1], rule, message, number, fix)
+    if text.kind == NAME or not any(c in value for c in "[<&\\"):
+        return
+    view, _ = reader_view(_rendered(text))
+    for start, end, rule, message, fix in _findings(view, mobiles=mobiles):
+        number = view[start:end]
+        if (number.removeprefix("+").removeprefix("86") if rule == "privacy-mobile" else number) in seen:
+            continue
+        at = next((k for k in (value.find(number[:6]), value.find(number[:3])) if k >= 0), 0)
+        yield _diag(text, at, at + 1, rule, message, number, fix)
+
+
+def _diag(text: Text, start: int, end: int, rule: str, message: str, number: str, fix: str) -> Diagnostic:
+    if text.kind == NAME:
+        message = message.replace("不能公开", "文件名或文件夹名会成为网址，不能有").replace("这里不能写", "文件名或文件夹名里不能有")
+        fix = "给文件（文件夹）改名，去掉号码；名称只用拼音、英文或日期"
+    pos = text.where(start, end)
+    return Diagnostic(text.doc.path, pos.line, pos.col, Severity.ERROR, rule, message, _mask(number), fix)
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
     for text in iter_all_texts(ds):
         yield from scan(text)
+    for name in iter_names(ds):
+        yield from scan(name)

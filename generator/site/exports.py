@@ -55,12 +55,29 @@ def _json(records: list[dict[str, Any]]) -> str:
     return json.dumps({"organizations": records}, ensure_ascii=False, indent=1) + "\n"
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection");
+# the full-width forms too, since an input method may type them and some spreadsheets fold them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value safe to put in a CSV cell: text that would start a formula gets a leading `'`
+    (shown by spreadsheets as text); numbers stay numbers, so a negative longitude is still -0.5."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        value = str(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
+    return value
+
+
 def _csv(records: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: ("" if record[k] is None else record[k]) for k in CSV_FIELDS})
+        writer.writerow({k: csv_cell(record[k]) for k in CSV_FIELDS})
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
