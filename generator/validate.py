@@ -11,6 +11,7 @@ from .dates import today as default_today
 from .diagnostics import Diagnostic, Severity
 from .project import Dataset, load_dataset
 from .rules import MODULES, brands
+from .rules.schema import build_models
 from .schema import SECTORS
 
 
@@ -49,6 +50,7 @@ def validate(root: Path, today: dt.date | None = None) -> Result:
     found = list(ds.diagnostics)
     for doc in ds.documents():
         found.extend(doc.diagnostics)
+    found.extend(build_models(ds))  # typed models first: every rule below only reads them
     for module in MODULES:
         found.extend(module.check(ds))
     unique = sorted(set(found), key=Diagnostic.sort_key)

@@ -1,6 +1,6 @@
 """Validation rules, one module per concern. Each module has `RULES` (id -> what it checks)
-and `check(dataset)` yielding diagnostics. The schema rule runs first: it builds the models
-the other rules read."""
+and `check(dataset)` yielding diagnostics. The models are built before any rule runs
+(`schema.build_models`, called by `validate`), so rules only read them and their order is free."""
 
 from __future__ import annotations
 

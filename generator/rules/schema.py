@@ -277,8 +277,14 @@ def _sector_required(doc: Document, model: Any) -> Iterator[Diagnostic]:
         )
 
 
-def check(ds: Dataset) -> Iterator[Diagnostic]:
-    """Validate every document of the dataset, storing the models on the dataset."""
+def build_models(ds: Dataset) -> list[Diagnostic]:
+    """The pipeline's model step, before any rule: validate every document against the contract
+    and store the models on the dataset (None where a document is invalid). Returns the schema
+    diagnostics. Rules then only read the models; none of them builds one."""
+    return list(_build_models(ds))
+
+
+def _build_models(ds: Dataset) -> Iterator[Diagnostic]:
     for kind, doc in ds.town_docs.items():
         model, problems = validate_document(kind, doc)
         ds.town[kind] = model
@@ -289,8 +295,13 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
     for entry in ds.orgs.values():
         entry.model, problems = validate_document("org", entry.doc)
         yield from problems
-        if entry.model is not None:
-            yield from _sector_required(entry.doc, entry.model)
         for item in [*entry.disclosures, *entry.notices]:
             item.model, problems = validate_document(item.kind, item.doc)
             yield from problems
+
+
+def check(ds: Dataset) -> Iterator[Diagnostic]:
+    """Fields that each sector must fill in (the models are built by `build_models`)."""
+    for entry in ds.orgs.values():
+        if entry.model is not None:
+            yield from _sector_required(entry.doc, entry.model)
