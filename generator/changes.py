@@ -63,7 +63,7 @@ def snapshot(ds: Dataset) -> Snapshot:
             snap.pages[brand_url(slug)] = org.brand.name
         snap.photos.update((slug, ref.photo.file) for ref in web_photos(entry, ds.today))
         for item in [*entry.disclosures, *entry.notices]:
-            if not is_published(item, ds.today):
+            if not is_published(item, ds.today) or item.date is None:
                 continue
             m = item.model
             digest = hashlib.sha256(item.doc.text.encode()).hexdigest()[:16]

@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _summary_text(result: Result, shown: list[Diagnostic], *, scoped: bool = False) -> str:
     s = result.summary()
-    sectors = "、".join(f"{k} {v} 个" for k, v in s["by_sector"].items())  # type: ignore[union-attr]
+    by_sector: dict[str, int] = s["by_sector"]  # type: ignore[assignment]
+    sectors = "、".join(f"{k} {v} 个" for k, v in by_sector.items())
     brands = s["brands"]
     errors = sum(d.is_error for d in shown)
     text = (

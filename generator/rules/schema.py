@@ -235,7 +235,7 @@ def validate_document(kind: str, doc: Document) -> tuple[Any, list[Diagnostic]]:
     try:
         return FILE_MODELS[kind].model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [_translate(kind, doc, e) for e in exc.errors(include_url=False)]
+        return None, [_translate(kind, doc, dict(e)) for e in exc.errors(include_url=False)]
 
 
 def _has(data: Any, dotted: str) -> bool:

@@ -14,7 +14,7 @@ from ..project import TOWN_DIR, TOWN_FILES, Dataset
 from ..rules.schema import validate_document
 from ..schema import Town
 from ..validate import validate
-from .build import SiteBuilder, SiteOptions, options_from_town
+from .build import Page, SiteBuilder, SiteOptions, options_from_town
 from .search import SearchDoc
 
 __all__ = ["Generated", "SiteOptions", "generate", "read_town"]
@@ -37,7 +37,7 @@ CACHE_DIR = Path(".cache") / "party365" / "photos"
 class Generated:
     """The generated files (text, bytes, or a file on disk for photos) and what it took."""
 
-    files: dict[str, str | bytes | Path]
+    files: dict[str, str | bytes | Path | Page]
     warnings: list[Diagnostic]
     photos_processed: int
     photos_reused: int

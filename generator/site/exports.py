@@ -114,7 +114,7 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
     for slug, view in views.items():
         entry = ds.orgs[slug]
         for item in entry.disclosures:
-            if is_published(item, ds.today) and not is_hidden(item):
+            if is_published(item, ds.today) and not is_hidden(item) and item.date is not None:
                 m = item.model
                 entries.append((item.date, f"{view.short_name}：{m.title}", item_url(slug, item.file.stem), m.category, item.file.stem))
         for notice in view.notices:

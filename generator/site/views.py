@@ -149,6 +149,7 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
         other: list[ItemView] = []
         by_year: dict[int, list[ItemView]] = {}
         for item in items:
+            assert item.date is not None  # published items are dated
             view = _item_view(item)
             if item.date >= since:
                 if item.model.category in SHIQIANG:
@@ -173,8 +174,8 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
             notices=notices,
             partners=_mutual_partners(ds, entry),
         )
-    for slug, view in views.items():
-        parent = view.model.parent
+    for slug, org_view in views.items():
+        parent = org_view.model.parent
         if parent in views and slug in views[parent].model.children:  # both sides say so
             views[parent].children.append(slug)
     return views
@@ -209,11 +210,8 @@ def figures(ds: Dataset, views: dict[str, OrgView]) -> Figures:
     bankuai = Counter(v.bankuai for v in views.values())
     brands = Counter(v.brand.batch for v in views.values() if v.brand)
     since = quarter_start(ds.today)
-    quarter_items = sum(
-        1
-        for entry in ds.orgs.values()
-        for item in entry.disclosures
-        if is_published(item, ds.today) and since <= item.date  # type: ignore[operator]
+    quarter_items = len(
+        [item for entry in ds.orgs.values() for item in entry.disclosures if is_published(item, ds.today) and since <= (item.date or since)]
     )
     return Figures(
         orgs=len(views),
