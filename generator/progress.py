@@ -13,8 +13,8 @@ from typing import Any
 
 from .dates import STALE_DAYS, quarter_label, quarter_start
 from .project import Dataset, OrgEntry
-from .rules.compliance import shiqiang_status
-from .schema import BANKUAI, HALL_MINIMUM, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG, SPACE_MINIMUM
+from .schema import BANKUAI, HALL_MINIMUM, REQUIRED_SHIQIANG, SPACE_MINIMUM
+from .standards import areas, facility_gaps, shiqiang_status
 
 
 @dataclass(frozen=True)
@@ -86,28 +86,16 @@ class Progress:
 
 
 def _space(entry: OrgEntry) -> tuple[bool | None, str]:
-    org = entry.model
-    minimum = SPACE_MINIMUM.get(org.sector)
-    if minimum is None:
+    standards = areas(entry.model)
+    if not standards:
         return None, ""
-    area = org.space.area or 0
-    ok = area >= minimum
-    note = f"{area:g} / {minimum:g} 平方米"
-    if org.sector == "社区":
-        hall = org.space.hall_area or 0
-        ok = ok and hall >= HALL_MINIMUM
-        note += f"，大厅 {hall:g} / {HALL_MINIMUM} 平方米"
-    return ok, note
+    notes = [f"{a.actual or 0:g} / {a.minimum:g} 平方米" for a in standards]
+    note = notes[0] + "".join(f"，大厅 {n}" for n in notes[1:])
+    return all(a.met for a in standards), note
 
 
 def _standard(entry: OrgEntry) -> tuple[bool, tuple[str, ...]]:
-    org = entry.model
-    if org.sector in ("村", "社区"):
-        gaps = tuple(x for x in LIUTONGYI if x not in org.space.liutongyi)
-    elif org.space.shared_with:
-        gaps = ()
-    else:
-        gaps = tuple(x for x in LIUYOU if x not in org.space.liuyou)
+    gaps = facility_gaps(entry.model)
     return not gaps, gaps
 
 

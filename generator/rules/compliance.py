@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ..dates import STALE_DAYS, quarter_label, quarter_start
+from ..dates import STALE_DAYS, quarter_label
 from ..diagnostics import Diagnostic, Severity
 from ..loader import position
 from ..project import Dataset, OrgEntry
-from ..schema import HALL_MINIMUM, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG, SPACE_MINIMUM
+from ..standards import areas, brand_gaps, facility_gaps, facility_list, shiqiang_status
 
 RULES = {
     "compliance-space": "活动场所面积低于标准（村 120、社区 300、大厅 60 平方米）",
@@ -24,28 +23,6 @@ RULES = {
 }
 
 
-@dataclass(frozen=True)
-class ShiqiangStatus:
-    missing: tuple[str, ...]
-    stale: tuple[str, ...]
-
-
-def shiqiang_status(entry: OrgEntry, today: dt.date) -> ShiqiangStatus:
-    """Which required 十上墙 headings have no item at all, and which none this quarter."""
-    required = REQUIRED_SHIQIANG[entry.model.sector]
-    latest: dict[str, dt.date] = {}
-    for item in entry.disclosures:
-        model = item.model
-        if model is None or model.withdrawn is not None or item.date is None or item.date > today:
-            continue
-        if item.date > latest.get(model.category, dt.date.min):
-            latest[model.category] = item.date
-    since = quarter_start(today)
-    missing = tuple(h for h in required if h not in latest)
-    stale = tuple(h for h in required if h in latest and latest[h] < since)
-    return ShiqiangStatus(missing, stale)
-
-
 def _warn(entry: OrgEntry, loc: tuple[str, ...], rule: str, message: str, found: str, fix: str) -> Diagnostic:
     pos = position(entry.doc.data, loc)
     return Diagnostic(entry.doc.path, pos.line, pos.col, Severity.WARNING, rule, message, found, fix)
@@ -53,48 +30,28 @@ def _warn(entry: OrgEntry, loc: tuple[str, ...], rule: str, message: str, found:
 
 def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
     org = entry.model
-    space = org.space
-    minimum = SPACE_MINIMUM.get(org.sector)
-    if minimum is not None and space.area is not None and space.area < minimum:
-        yield _warn(
-            entry,
-            ("space", "area"),
-            "compliance-space",
-            f"{org.sector}活动场所面积低于 {minimum:g} 平方米的标准",
-            f"{space.area:g} 平方米",
-            "面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
-        )
-    if org.sector == "社区" and space.hall_area is not None and space.hall_area < HALL_MINIMUM:
-        yield _warn(
-            entry,
-            ("space", "hall_area"),
-            "compliance-space",
-            f"社区党员群众服务中心大厅面积低于 {HALL_MINIMUM} 平方米的标准",
-            f"{space.hall_area:g} 平方米",
-            "面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
-        )
-    if org.sector in ("村", "社区"):
-        gaps = [x for x in LIUTONGYI if x not in space.liutongyi]
-        if gaps and space.liutongyi:
+    for area in areas(org):
+        if area.actual is not None and not area.met:
             yield _warn(
                 entry,
-                ("space", "liutongyi"),
-                "compliance-liutongyi",
-                "“六统一”还没有全部做到",
-                "缺 " + "、".join(gaps),
-                "做到后把该项加进 space.liutongyi 列表",
+                ("space", area.field),
+                "compliance-space",
+                f"{area.label}面积低于 {area.minimum:g} 平方米的标准",
+                f"{area.actual:g} 平方米",
+                "面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
             )
-    elif not space.shared_with:
-        gaps = [x for x in LIUYOU if x not in space.liuyou]
-        if gaps and space.liuyou:
-            yield _warn(
-                entry,
-                ("space", "liuyou"),
-                "compliance-liuyou",
-                "党员活动室“六有”还没有全部做到",
-                "缺 " + "、".join(gaps),
-                "做到后把该项加进 space.liuyou 列表",
-            )
+    which = facility_list(org)
+    gaps = facility_gaps(org)
+    if which is not None and gaps and getattr(org.space, which):  # an empty list is not yet filled in
+        name = "“六统一”" if which == "liutongyi" else "党员活动室“六有”"
+        yield _warn(
+            entry,
+            ("space", which),
+            f"compliance-{which}",
+            f"{name}还没有全部做到",
+            "缺 " + "、".join(gaps),
+            f"做到后把该项加进 space.{which} 列表",
+        )
 
 
 def _shiqiang(entry: OrgEntry, today: dt.date) -> Iterator[Diagnostic]:
@@ -123,11 +80,7 @@ def _brand(entry: OrgEntry) -> Iterator[Diagnostic]:
     brand = entry.model.brand
     if brand is None:
         return
-    gaps = [
-        label
-        for label, present in (("品牌理念", brand.idea), ("主要做法", brand.practices), ("工作成效", brand.results), ("照片", brand.photos))
-        if not present
-    ]
+    gaps = brand_gaps(brand)
     if gaps:
         yield _warn(
             entry,
