@@ -135,10 +135,16 @@ def test_animation_keeps_its_first_frame(town: Town, tmp_path: Path) -> None:
 
 def test_truncated_photo_is_a_diagnostic_at_its_yaml_line(town: Town, tmp_path: Path) -> None:
     whole = _phone_photo()
-    report = _prepare(town, "cut.jpg", whole[: len(whole) // 3], tmp_path / "cache")
+    town.add_org("a-cun", brand=BRAND.format(name="cut.jpg"))
+    town.write("organizations/a-cun/photos/cut.jpg", whole[: len(whole) // 3])
+    result = validate(town.root, TODAY)
+    [v] = result.errors  # validate decodes the whole photo: the build is not the first to know
+    report = prepare_photos(result.dataset, {"a-cun"}, tmp_path / "cache")  # and the build says the same
     [d] = report.diagnostics
-    assert (d.rule, d.path, d.line) == ("photo-broken", "organizations/a-cun/org.yml", 27)
-    assert "重新导出" in d.fix and report.sets == {}
+    for found in (v, d):
+        assert (found.rule, found.path, found.line, found.col) == ("photo-broken", "organizations/a-cun/org.yml", 27, 13)
+        assert "重新导出" in found.fix and "损坏" in found.message
+    assert report.sets == {}
 
 
 def test_second_run_processes_nothing(town: Town, tmp_path: Path) -> None:
