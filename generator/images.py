@@ -25,6 +25,7 @@ import errno
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -33,6 +34,7 @@ from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
@@ -174,7 +176,7 @@ def _draft_size(image: Image.Image) -> tuple[int, int] | None:
     if shown <= WIDTHS[-1]:
         return None
     scale = WIDTHS[-1] / shown
-    return (int(width * scale) + 1, int(height * scale) + 1)
+    return (math.ceil(width * scale), math.ceil(height * scale))
 
 
 def decoded_pixels(source: Path) -> int:
@@ -201,8 +203,8 @@ def _decode(source: Path) -> Image.Image:
         if wanted:  # let libjpeg decode at a reduced scale: much faster for phone photos
             image.draft(image.mode, wanted)
         image.load()
-        upright = ImageOps.exif_transpose(image)
-        return _to_srgb(upright)
+        ImageOps.exif_transpose(image, in_place=True)  # no second copy of a large photo
+        return _to_srgb(image)
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
@@ -267,7 +269,9 @@ def _render_into_cache(source: str, final: str) -> Outcome:
         return "machine", environment_message(exc.errno, str(exc.filename or final_dir.parent), exc.strerror or "")
 
 
-def _run(jobs: list[tuple[str, str]], workers: int | None, budget: int = PIXEL_BUDGET) -> dict[str, Outcome]:
+def _run(
+    jobs: list[tuple[str, str]], workers: int | None, budget: int = PIXEL_BUDGET, executor: Any = ProcessPoolExecutor
+) -> dict[str, Outcome]:
     """Render `jobs` (source, cache folder), in parallel where there are several, so that the
     pixels decoded at once stay under `budget` (one photo larger than it runs alone)."""
     if len(jobs) <= 1 or workers == 1:
@@ -277,7 +281,7 @@ def _run(jobs: list[tuple[str, str]], workers: int | None, budget: int = PIXEL_B
     pending = list(jobs)
     running: dict[Future[Outcome], str] = {}
     in_flight = 0
-    with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(jobs))) as pool:
+    with executor(max_workers=min(workers or os.cpu_count() or 1, len(jobs))) as pool:
         while pending or running:
             while pending and (not running or in_flight + cost[pending[0][0]] <= budget):
                 source, final = pending.pop(0)
