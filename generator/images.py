@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import math
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -274,7 +275,7 @@ def _run(
 ) -> dict[str, Outcome]:
     """Render `jobs` (source, cache folder), in parallel where there are several, so that the
     pixels decoded at once stay under `budget` (one photo larger than it runs alone)."""
-    if len(jobs) <= 1 or workers == 1:
+    if len(jobs) <= 1 or workers == 1 or multiprocessing.current_process().daemon:  # a daemon cannot have workers
         return {source: _render_into_cache(source, final) for source, final in jobs}
     cost = {source: decoded_pixels(Path(source)) for source, _ in jobs}
     results: dict[str, Outcome] = {}
