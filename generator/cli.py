@@ -14,7 +14,7 @@ from typing import TextIO
 from . import changes, codeowners, printing, report
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
-from .images import prepare_photos
+from .images import BuildEnvironmentError, prepare_photos
 from .project import TOWN_DIR, display_path, find_root
 from .scaffold import ScaffoldError, create_org
 from .schema import FILE_MODELS, SECTORS, json_schema
@@ -300,7 +300,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "boards": _boards,
         "report": _report,
     }
-    return handlers[args.command](args, out, err)
+    try:
+        return handlers[args.command](args, out, err)
+    except BuildEnvironmentError as exc:  # the machine (disk full, read-only cache), never the data
+        err.write(f"错误：{exc.message}\n")
+        return 1
 
 
 def run() -> None:  # console script entry point

@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .images import PhotoReport, PhotoSet
+from .images import BuildEnvironmentError, PhotoReport, PhotoSet, environment_message, is_rendition
 from .project import Dataset, OrgEntry
 from .publication import INTERNAL, audience, is_hidden, org_url
 from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
@@ -179,7 +179,24 @@ def render_pdf(html: str) -> bytes:
             f"无法生成 PDF：WeasyPrint 或其依赖的 pango 库不可用（{exc}）。"
             "Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
         ) from exc
-    return HTML(string=html, base_url=str(Path.cwd())).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).write_pdf()  # type: ignore[no-any-return]
+
+
+def _rendition_fetcher() -> Any:
+    """A WeasyPrint fetcher that loads only our renditions from the photo cache (decoded,
+    re-encoded, no metadata): never a source photo, another file on the machine, or the network."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class RenditionFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost") or not is_rendition(Path(unquote(parts.path))):
+                raise ValueError(f"not a photo rendition: {url[:200]}")
+            return super().fetch(url, headers)
+
+    return RenditionFetcher(allowed_protocols=("file",))
 
 
 @lru_cache(maxsize=1)
@@ -213,9 +230,15 @@ def cached_pdf(html: str, cache_dir: Path) -> tuple[Path, bool]:
     if target.is_file():
         return target, False
     data = render_pdf(html)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
-    with os.fdopen(fd, "wb") as stream:
-        stream.write(data)
-    os.replace(tmp, target)  # atomic: concurrent builds never see half a file
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, target)  # atomic: concurrent builds never see half a file
+    except OSError as exc:  # the machine (disk full, read-only cache), not the data
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise BuildEnvironmentError(environment_message(exc.errno, str(exc.filename or target.parent), exc.strerror or "")) from exc
     return target, True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import multiprocessing
 from pathlib import Path
@@ -135,10 +136,16 @@ def test_animation_keeps_its_first_frame(town: Town, tmp_path: Path) -> None:
 
 def test_truncated_photo_is_a_diagnostic_at_its_yaml_line(town: Town, tmp_path: Path) -> None:
     whole = _phone_photo()
-    report = _prepare(town, "cut.jpg", whole[: len(whole) // 3], tmp_path / "cache")
+    town.add_org("a-cun", brand=BRAND.format(name="cut.jpg"))
+    town.write("organizations/a-cun/photos/cut.jpg", whole[: len(whole) // 3])
+    result = validate(town.root, TODAY)
+    [v] = result.errors  # validate decodes the whole photo: the build is not the first to know
+    report = prepare_photos(result.dataset, {"a-cun"}, tmp_path / "cache")  # and the build says the same
     [d] = report.diagnostics
-    assert (d.rule, d.path, d.line) == ("photo-broken", "organizations/a-cun/org.yml", 27)
-    assert "重新导出" in d.fix and report.sets == {}
+    for found in (v, d):
+        assert (found.rule, found.path, found.line, found.col) == ("photo-broken", "organizations/a-cun/org.yml", 27, 13)
+        assert "重新导出" in found.fix and "损坏" in found.message
+    assert report.sets == {}
 
 
 def test_second_run_processes_nothing(town: Town, tmp_path: Path) -> None:
@@ -179,3 +186,128 @@ def test_two_builds_at_once_share_the_cache_safely(town: Town, tmp_path: Path) -
     result = validate(town.root, TODAY)
     again = prepare_photos(result.dataset, {"a-cun"}, cache)
     assert again.processed == 0 and len(again.sets) == 1
+
+
+# ------------------------------------------------------------------ memory: pixels in flight, not workers
+
+
+def test_renders_are_bounded_by_pixels_in_flight_not_by_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from generator import images
+
+    sizes = {f"big{i}.png": 45_000_000 for i in range(6)} | {f"small{i}.jpg": 3_000_000 for i in range(12)}
+    lock, running, peaks = threading.Lock(), {}, []
+
+    def fake_render(source: str, final: str) -> tuple[str, str]:
+        with lock:
+            running[source] = sizes[source]
+            peaks.append((sum(running.values()), len(running)))
+        time.sleep(0.02)
+        with lock:
+            del running[source]
+        return "ok", ""
+
+    monkeypatch.setattr(images, "decoded_pixels", lambda source: sizes[source.name])
+    monkeypatch.setattr(images, "_render_into_cache", fake_render)
+    jobs = [(name, "cache/" + name) for name in sizes]
+    for workers in (2, 8, 64):  # whatever the core count
+        peaks.clear()
+        results = images._run(jobs, workers, budget=100_000_000, executor=ThreadPoolExecutor)
+        assert set(results) == set(sizes) and all(r == ("ok", "") for r in results.values())
+        assert max(p for p, _ in peaks) <= 100_000_000  # two 45 MP photos at most, never three
+        if workers >= 8:
+            assert max(n for _, n in peaks) > 2  # small photos still run side by side
+    assert images.decoded_pixels.__name__ == "<lambda>"
+
+
+def test_a_large_jpeg_is_costed_at_its_reduced_decode_size(tmp_path: Path) -> None:
+    from generator.images import MAX_PIXELS, decoded_pixels
+
+    big = tmp_path / "big.jpg"
+    Image.new("RGB", (6400, 4800), (10, 20, 30)).save(big, "JPEG", quality=50)
+    png = tmp_path / "big.png"
+    Image.new("RGB", (6400, 4800), (10, 20, 30)).save(png, "PNG")
+    assert decoded_pixels(big) == 1600 * 1200  # libjpeg decodes it at 1/4 scale
+    assert decoded_pixels(png) == 6400 * 4800  # no reduced decode for PNG
+    assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS == 50_000_000  # Pillow refuses what the rule refuses
+
+
+# ------------------------------------------------------------------ the machine is not the photo
+
+
+def _one_photo_town(town: Town):
+    town.add_org("a-cun", brand=BRAND.format(name="phone.jpg"))
+    town.write("organizations/a-cun/photos/phone.jpg", _phone_photo())
+    result = validate(town.root, TODAY)
+    assert result.errors == []
+    return result
+
+
+@pytest.mark.parametrize(
+    ("where", "code", "words"),
+    [
+        ("save", errno.ENOSPC, "磁盘已满"),
+        ("mkdtemp", errno.EROFS, "缓存目录只读"),
+        ("replace", errno.EACCES, "没有权限"),
+        ("mkdir", errno.EPERM, "没有权限"),
+    ],
+)
+def test_a_cache_that_cannot_be_written_is_the_machine_not_the_photo(
+    town: Town, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, code: int, words: str
+) -> None:
+    import os
+    import tempfile
+
+    from generator.images import BuildEnvironmentError
+
+    result = _one_photo_town(town)
+    cache = tmp_path / "cache"
+
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    target = {"save": (Image.Image, "save"), "mkdtemp": (tempfile, "mkdtemp"), "replace": (os, "replace"), "mkdir": (Path, "mkdir")}[where]
+    monkeypatch.setattr(*target, fail)
+    with pytest.raises(BuildEnvironmentError) as caught:
+        prepare_photos(result.dataset, {"a-cun"}, cache)
+    message = caught.value.message
+    assert words in message and str(cache) in message and "照片" in message and "photo-broken" not in message
+    assert "重新导出" not in message  # never blames the clerk's photo
+
+
+def test_disk_full_stops_the_build_and_the_cli_with_one_chinese_message(town: Town, monkeypatch: pytest.MonkeyPatch, cli_run) -> None:
+    from generator.images import BuildEnvironmentError
+    from generator.site import generate
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    town.add_org("a-cun", brand=BRAND.format(name="phone.jpg"))
+    town.write("organizations/a-cun/photos/phone.jpg", _phone_photo())
+    monkeypatch.setattr(Image.Image, "save", full)
+    assert town.validate().errors == []  # validate decodes the photo and passes; only caching it failed
+    assert not (town.root / ".cache/party365/photos").exists() or not any((town.root / ".cache/party365/photos").rglob("*.jpg"))
+    with pytest.raises(BuildEnvironmentError, match="磁盘已满"):
+        generate(town.root, TODAY)
+    result = cli_run("boards", "--root", str(town.root), "--org", "a-cun", "--out", str(town.root / "out"))
+    assert result.code == 1 and "磁盘已满" in result.err and "Traceback" not in result.err + result.out
+    assert "photo-broken" not in result.err + result.out and result.err.count("\n") == 1
+
+
+def test_a_pdf_cache_that_cannot_be_written_is_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from generator import printing
+    from generator.images import BuildEnvironmentError
+
+    monkeypatch.setattr(printing, "render_pdf", lambda html: b"%PDF-1.7\n")
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(BuildEnvironmentError, match="缓存目录只读"):
+        printing.cached_pdf("<p>x</p>", tmp_path / "pdf")

@@ -132,3 +132,79 @@ def test_photo_of_a_disclosure(town: Town) -> None:
     )
     [d] = town.diagnostics("photo-missing")
     assert d.path.endswith("2026-11-05-p.md") and d.line == 6
+
+
+# ------------------------------------------------------------------ validate decodes the whole photo
+
+
+def test_truncated_photo_fails_validate_at_its_line(town: Town, cli_run) -> None:
+    _with_photo(town)
+    whole = jpeg((800, 600))
+    town.write("organizations/a-cun/photos/a.jpg", whole[: len(whole) // 2])  # the header is intact
+    [d] = town.diagnostics("photo-broken")
+    assert (d.path, d.line, d.col) == ("organizations/a-cun/org.yml", PHOTO_LINE, 13)
+    assert "损坏" in d.message and "重新导出" in d.fix and "photos/a.jpg" in d.found
+    result = cli_run("validate", str(town.root / "organizations"), "--today", "2026-11-26")
+    assert result.code == 1 and "[photo-broken]" in result.out + result.err and "Traceback" not in result.out + result.err
+
+
+def test_validate_decodes_once_into_the_build_cache(town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import images
+    from generator.images import CACHE_DIR, prepare_photos
+    from generator.site import CACHE_DIR as SITE_CACHE
+
+    assert SITE_CACHE == CACHE_DIR  # the CLI's validate and the build look in the same place
+    _with_photo(town)
+    town.write("organizations/a-cun/photos/a.jpg", jpeg((800, 600)))
+    town.write("organizations/a-cun/photos/unused.jpg", b"\xff\xd8 not referenced, never decoded")
+    decoded: list[str] = []
+    real = images.decode
+    monkeypatch.setattr(images, "decode", lambda source: decoded.append(source.name) or real(source))
+    assert town.diagnostics("photo-broken") == []
+    assert decoded == ["a.jpg"]
+    assert town.diagnostics("photo-broken") == [] and decoded == ["a.jpg"]  # unchanged: not decoded again
+    report = prepare_photos(town.validate().dataset, {"a-cun"}, town.root / CACHE_DIR)
+    assert (report.processed, report.reused) == (0, 1) and decoded == ["a.jpg"]  # the build reuses it
+    town.write("organizations/a-cun/photos/a.jpg", jpeg((800, 600), (0, 0, 255)))
+    assert town.diagnostics("photo-broken") == [] and decoded == ["a.jpg", "a.jpg"]  # changed content: decoded
+
+
+def test_validate_works_with_a_read_only_cache(town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    _with_photo(town)
+    town.write("organizations/a-cun/photos/a.jpg", jpeg((800, 600)))
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(town.root / ".cache"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    assert town.validate().errors == []  # the photo was decoded; only caching it failed
+    whole = jpeg((800, 600), (0, 90, 0))
+    town.write("organizations/a-cun/photos/a.jpg", whole[: len(whole) // 2])
+    assert [d.rule for d in town.validate().errors] == ["photo-broken"]  # decoding still happens
+
+
+# ------------------------------------------------------------------ "did you mean", bounded
+
+
+def test_did_you_mean_is_bounded_in_a_large_folder(town: Town) -> None:
+    """2,000 missing photos in a folder of 10,000 files (once: more than 5 minutes) completes,
+    and near misses still get the right suggestion. Timing: bench/photos.py --suggest."""
+    photos = town.root / "organizations/a-cun/photos"
+    photos.mkdir(parents=True)
+    for i in range(10_000):
+        (photos / f"IMG_2026{i:05d}.jpg").touch()
+    misses = [f"photos/DSC_{i:05d}_x.jpg" for i in range(1997)] + [
+        "photos/IMG_202600123.jpeg",
+        "photos/img_202604567.JPG",
+        "photos/IMG_2O2609876.jpg",
+    ]
+    entries = "".join(f"    - file: {f}\n      alt: 照片\n      consent: true\n" for f in misses)
+    town.add_org("a-cun", brand=f"brand:\n  name: 样板品牌\n  model: 美丽和谐型\n  batch: 二期\n  photos:\n{entries}")
+    found = {d.found: d.fix for d in town.diagnostics("photo-missing")}
+    assert len(found) == 2000
+    assert "photos/IMG_202600123.jpg" in found["photos/IMG_202600123.jpeg"]  # another extension
+    assert "photos/IMG_202604567.jpg" in found["photos/img_202604567.JPG"]  # another case
+    assert "photos/IMG_202609876.jpg" in found["photos/IMG_2O2609876.jpg"]  # a letter O for a zero

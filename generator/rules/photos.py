@@ -1,11 +1,14 @@
 """Photo rule: each referenced photo exists, stays inside its organization's folder, is an
 image by its content, is within byte and pixel limits, and has alt text and consent.
 
-Only headers are read here (fast); decoding the whole image is the renditions' job.
+Headers are checked first (fast); then every photo that passed is fully decoded, through the
+rendition cache of generator.images (keyed by content), so a broken photo is found here rather
+than by the build, an unchanged photo costs one hash, and the build reuses what was rendered.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import warnings
 from collections.abc import Iterator
@@ -15,7 +18,7 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from ..diagnostics import Diagnostic, Severity
-from ..images import HEIF
+from ..images import CACHE_DIR, HEIF, MAX_PIXELS, broken_photo, verify_photos
 from ..loader import Document, position
 from ..project import Dataset, OrgEntry
 
@@ -27,11 +30,12 @@ RULES = {
     "photo-too-many-pixels": "照片超过 5000 万像素（可能是“解压炸弹”）",
     "photo-alt": "照片缺少替代文字",
     "photo-consent": "未确认照片中人物同意公开",
-    "photo-broken": "照片文件损坏，无法解码（生成网站时检查）",
+    "photo-broken": "照片文件损坏，无法解码",
 }
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 50_000_000
+SUGGEST_FUZZY = 5000  # fuzzy "did you mean" searches per folder; past it, only case and extension slips are suggested
+SUGGEST_NEIGHBOURS = 4  # names on each side, in sorted and in reversed-name order, that a fuzzy suggestion compares
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO", "HEIF", "TIFF"}
 
 
@@ -64,12 +68,12 @@ def _check_image(file: Path) -> tuple[str, str, str] | None:
             "用手机相册“导出/压缩”或电脑画图软件另存为较小的 JPG 再上传",
         )
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size check below names the size
         try:
             with Image.open(file) as image:
                 width, height = image.size
                 fmt = image.format or ""
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except Image.DecompressionBombError:
             return ("photo-too-many-pixels", "图片像素数大得异常，可能是“解压炸弹”", "换用普通手机或相机拍摄的照片")
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             if _sniff(file) == "HEIC" and not HEIF:
@@ -86,7 +90,8 @@ def _check_image(file: Path) -> tuple[str, str, str] | None:
     return None
 
 
-def _check_ref(entry: OrgEntry, doc: Document, loc: tuple[Any, ...], photo: Any) -> Iterator[Diagnostic]:
+def _check_ref(entry: OrgEntry, doc: Document, loc: tuple[Any, ...], photo: Any, decode: list[Any]) -> Iterator[Diagnostic]:
+    """The header checks of one reference; a photo that passes them is queued in `decode`."""
     file_pos = position(doc.data, (*loc, "file"))
     item_pos = position(doc.data, loc)
 
@@ -118,19 +123,68 @@ def _check_ref(entry: OrgEntry, doc: Document, loc: tuple[Any, ...], photo: Any)
         )
         return
     if not target.is_file():
-        photos_dir = entry.dir / "photos"
-        names = sorted(p.name for p in photos_dir.iterdir()) if photos_dir.is_dir() else []
-        near = difflib.get_close_matches(Path(photo.file).name, names, n=1, cutoff=0.5)
-        fix = f"是不是 photos/{near[0]}？" if near else "把照片放进 photos/ 文件夹，并检查文件名（区分大小写）"
+        near = suggest(entry.dir / "photos", Path(photo.file).name)
+        fix = f"是不是 photos/{near}？" if near else "把照片放进 photos/ 文件夹，并检查文件名（区分大小写）"
         yield diag("photo-missing", "找不到照片文件", photo.file, fix)
         return
     problem = _check_image(target)
     if problem:
         rule, message, fix = problem
         yield diag(rule, message, photo.file, fix)
+        return
+    decode.append((target, doc.path, file_pos.line, file_pos.col, photo.file))
+
+
+class _Folder:
+    """A photos/ folder listed once and indexed for suggestions (by lower-case name, by stem, and
+    sorted forwards and by reversed name), so that a suggestion never compares every pair."""
+
+    def __init__(self, folder: Path) -> None:
+        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        self.lower = {n.lower(): n for n in reversed(names)}
+        self.stems = {Path(n).stem.lower(): n for n in reversed(names)}
+        self.forward = names
+        self.backward = sorted(n[::-1] for n in names)
+        self.fuzzy_left = SUGGEST_FUZZY
+
+    def neighbours(self, name: str) -> list[str]:
+        """Names that sort next to `name`, and next to it read backwards: a slip near the end of
+        a name keeps its beginning, a slip near the beginning keeps its end."""
+        at = bisect.bisect_left(self.forward, name)
+        near = self.forward[max(0, at - SUGGEST_NEIGHBOURS) : at + SUGGEST_NEIGHBOURS]
+        at = bisect.bisect_left(self.backward, name[::-1])
+        near += [n[::-1] for n in self.backward[max(0, at - SUGGEST_NEIGHBOURS) : at + SUGGEST_NEIGHBOURS]]
+        return list(dict.fromkeys(near))
+
+
+_FOLDERS: dict[Path, _Folder] = {}
+
+
+def suggest(folder: Path, name: str) -> str | None:
+    """A file in `folder` that `name` probably meant: the same name in other case, the same stem
+    with another extension, else (for the first SUGGEST_FUZZY misses of a folder) the closest of
+    its neighbours in sorted order. Bounded: a folder of 10,000 files and 2,000 misses is quick."""
+    index = _FOLDERS.get(folder)
+    if index is None:
+        index = _FOLDERS[folder] = _Folder(folder)
+    found = index.lower.get(name.lower()) or index.stems.get(Path(name).stem.lower())
+    if found or index.fuzzy_left <= 0:
+        return found
+    index.fuzzy_left -= 1
+    near = difflib.get_close_matches(name, index.neighbours(name), n=1, cutoff=0.5)
+    return near[0] if near else None
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
-    for entry in ds.orgs.values():
-        for doc, loc, photo in _photo_refs(entry):
-            yield from _check_ref(entry, doc, loc, photo)
+    decode: list[tuple[Path, str, int, int, str]] = []
+    _FOLDERS.clear()
+    try:
+        for entry in ds.orgs.values():
+            for doc, loc, photo in _photo_refs(entry):
+                yield from _check_ref(entry, doc, loc, photo, decode)
+    finally:
+        _FOLDERS.clear()
+    broken = verify_photos({target for target, *_ in decode}, ds.root / CACHE_DIR)
+    for target, path, line, col, file in decode:
+        if target in broken:
+            yield broken_photo(path, line, col, file, broken[target])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import printing
 from ..diagnostics import DataError, Diagnostic
-from ..images import PhotoReport, prepare_photos
+from ..images import CACHE_DIR, PhotoReport, prepare_photos
 from ..loader import load_yaml
 from ..project import TOWN_DIR, TOWN_FILES, Dataset
 from ..rules.schema import validate_document
@@ -17,7 +17,7 @@ from ..validate import validate
 from .build import Page, SiteBuilder, SiteOptions, options_from_town
 from .search import SearchDoc
 
-__all__ = ["Generated", "SiteOptions", "generate", "read_town"]
+__all__ = ["CACHE_DIR", "Generated", "SiteOptions", "generate", "read_town"]
 
 
 def read_town(root: Path) -> Town | None:
@@ -28,9 +28,6 @@ def read_town(root: Path) -> Town | None:
         return None
     model, _ = validate_document("town", load_yaml(file, file.name))
     return model
-
-
-CACHE_DIR = Path(".cache") / "party365" / "photos"
 
 
 @dataclass
