@@ -41,6 +41,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from .diagnostics import Diagnostic, Severity
 from .loader import position
+from .machine import BuildEnvironmentError, environment_message
 from .project import Dataset
 from .publication import board_photos, web_photos
 
@@ -128,7 +129,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc and image.mode in ("RGB", "CMYK"):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+            if converted is not None:
+                return converted
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile: fall back to the plain conversion below
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
@@ -139,29 +142,6 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         canvas.paste(rgba, mask=rgba.getchannel("A"))
         return canvas
     return image.convert("RGB") if image.mode != "RGB" else image
-
-
-class BuildEnvironmentError(Exception):
-    """The machine, not the data: the photo cache cannot be written (disk full, read-only, no
-    permission). `message` is Chinese, says what happened, where, and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def environment_message(code: int | None, path: str, detail: str = "") -> str:
-    """A Chinese message for an OSError met while writing `path` (a cache folder or file)."""
-    if code == errno.ENOSPC or code == errno.EDQUOT:
-        what, fix = "磁盘已满", "清理磁盘空间（或删除 .cache/party365 缓存文件夹）后重新运行"
-    elif code == errno.EROFS:
-        what, fix = "缓存目录只读", "在可写的位置运行，或让该目录可写后重新运行"
-    elif code in (errno.EACCES, errno.EPERM):
-        what, fix = "没有权限写入缓存目录", "检查该目录的所有者和权限（chmod/chown），或换一个有写权限的用户运行"
-    else:
-        what, fix = "无法写入缓存目录", "检查磁盘和该目录是否可写后重新运行"
-    found = f"（{detail}）" if detail else ""
-    return f"{what}：{path}{found}。这不是照片的问题；{fix}。"
 
 
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning)

@@ -36,11 +36,12 @@ except ImportError:  # pragma: no cover - another theme
     search_module = None  # type: ignore[assignment]
 
 from .diagnostics import DataError, format_text
+from .machine import BuildEnvironmentError, environment_message
 from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
 from .site.search import SearchDoc
-from .staging import Staging, StagingError, environment_message
+from .staging import Staging, StagingError
 
 log = get_plugin_logger("party365")
 
@@ -153,11 +154,16 @@ class Party365Plugin(BasePlugin[Party365Config]):
             self._staging = None
         logging.getLogger("mkdocs").removeHandler(self._warnings)
         if isinstance(error, OSError):  # the machine's fault, not the data's: say so, without a traceback
-            raise Abort(environment_message(error, error.filename or "网站目录")) from error
+            detail = error.strerror or ""
+            raise Abort(
+                environment_message(error.errno, str(error.filename or "网站目录"), detail, consequence="原有网站没有改动")
+            ) from error
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
             generated = generate(self._root)
+        except BuildEnvironmentError as exc:
+            raise PluginError(exc.message) from exc
         except DataError as exc:
             errors = [d for d in exc.diagnostics if d.is_error]
             raise PluginError(f"数据有 {len(errors)} 个错误，网站没有生成（原有网站目录未改动）：\n{exc}") from exc

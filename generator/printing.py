@@ -122,9 +122,9 @@ def board_sections(entry: OrgEntry, today: dt.date, photos: PhotoReport | None =
         items = [i for i in live if i.model.category == heading]
         if not items and heading not in required:
             continue
-        current = [i for i in items if i.date >= since] or items[:1]
+        current = [i for i in items if (i.date or since) >= since] or items[:1]
         sections.append(BoardSection(heading, tuple(_board_item(entry, i, photos) for i in current)))
-    others = [i for i in live if i.model.category not in SHIQIANG and i.date >= since]
+    others = [i for i in live if i.model.category not in SHIQIANG and (i.date or since) >= since]
     if others:
         sections.append(BoardSection("其他公开事项", tuple(_board_item(entry, i, photos) for i in others)))
     return sections
@@ -179,7 +179,7 @@ def render_pdf(html: str) -> bytes:
             f"无法生成 PDF：WeasyPrint 或其依赖的 pango 库不可用（{exc}）。"
             "Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
         ) from exc
-    return HTML(string=html, base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).write_pdf()
 
 
 def _rendition_fetcher() -> Any:
@@ -189,7 +189,7 @@ def _rendition_fetcher() -> Any:
 
     from weasyprint.urls import URLFetcher
 
-    class RenditionFetcher(URLFetcher):  # type: ignore[misc]
+    class RenditionFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost") or not is_rendition(Path(unquote(parts.path))):

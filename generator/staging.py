@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .machine import environment_message
+
 _STAGING = ".{name}.building-"
 _OLD = ".{name}.old-"
 _RENAME_EXCHANGE = 2
@@ -30,17 +32,8 @@ class StagingError(Exception):
     """A Chinese message: the site could not be switched (the previous site is unchanged)."""
 
 
-def environment_message(exc: OSError, path: Path | str) -> str:
-    """A Chinese sentence for an error of the machine (not of the data): disk full, read-only,
-    no permission; with the path and what to do."""
-    code = exc.errno
-    if code == errno.ENOSPC or code == errno.EDQUOT:
-        return f"磁盘空间已满，无法写入 {path}。请清理磁盘（例如删除旧的 site/ 备份或 .cache/）后重新生成；原有网站没有改动。"
-    if code == errno.EROFS:
-        return f"{path} 所在的磁盘是只读的，无法写入。请换一个可写的目录，或让管理员把它挂载为可写；原有网站没有改动。"
-    if code in (errno.EACCES, errno.EPERM):
-        return f"没有权限写入 {path}。请用有写权限的账号运行，或修改目录权限；原有网站没有改动。"
-    return f"写入 {path} 时出错（{exc.strerror or exc}）；原有网站没有改动。"
+def _message(exc: OSError, path: Path) -> str:
+    return environment_message(exc.errno, str(path), exc.strerror or "", consequence="原有网站没有改动")
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -90,7 +83,7 @@ class Staging:
                 shutil.rmtree(self.staging)
             self.staging.mkdir()
         except OSError as exc:
-            raise StagingError(environment_message(exc, self.staging)) from exc
+            raise StagingError(_message(exc, self.staging)) from exc
         return self.staging
 
     def finish(self) -> None:
@@ -108,7 +101,7 @@ class Staging:
             os.replace(staging, site)
             shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
-            raise StagingError(environment_message(exc, site)) from exc
+            raise StagingError(_message(exc, site)) from exc
 
     def abandon(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -250,9 +250,9 @@ def _one_photo_town(town: Town):
     ("where", "code", "words"),
     [
         ("save", errno.ENOSPC, "磁盘已满"),
-        ("mkdtemp", errno.EROFS, "缓存目录只读"),
-        ("replace", errno.EACCES, "没有权限"),
-        ("mkdir", errno.EPERM, "没有权限"),
+        ("mkdtemp", errno.EROFS, "目录只读"),
+        ("replace", errno.EACCES, "没有写入权限"),
+        ("mkdir", errno.EPERM, "没有写入权限"),
     ],
 )
 def test_a_cache_that_cannot_be_written_is_the_machine_not_the_photo(
@@ -309,5 +309,5 @@ def test_a_pdf_cache_that_cannot_be_written_is_the_machine(tmp_path: Path, monke
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
-    with pytest.raises(BuildEnvironmentError, match="缓存目录只读"):
+    with pytest.raises(BuildEnvironmentError, match="目录只读"):
         printing.cached_pdf("<p>x</p>", tmp_path / "pdf")

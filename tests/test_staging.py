@@ -131,7 +131,7 @@ def test_killed_between_two_renames_the_previous_site_comes_back(tmp_path: Path)
 
 @pytest.mark.parametrize(
     ("code", "words"),
-    [(errno.ENOSPC, "磁盘空间已满"), (errno.EROFS, "只读"), (errno.EACCES, "没有权限")],
+    [(errno.ENOSPC, "磁盘已满"), (errno.EROFS, "目录只读"), (errno.EACCES, "没有写入权限")],
 )
 def test_machine_errors_are_named_in_chinese_and_leave_the_site(town_root: Path, tmp_path: Path, code: int, words: str) -> None:
     """MkDocs cannot write a page (disk full, read-only, no permission): a Chinese sentence that
@@ -169,5 +169,5 @@ def test_switch_failure_is_a_chinese_error(tmp_path: Path, monkeypatch: pytest.M
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full)
-    with pytest.raises(StagingError, match="磁盘空间已满"):
+    with pytest.raises(StagingError, match="磁盘已满"):
         stage.finish()
