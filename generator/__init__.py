@@ -1,6 +1,6 @@
-"""party365: validate a town's Party-organization data and build its public website."""
+"""party365: validate a town's Party-organization data and build its public website.
 
-from .diagnostics import DataError, Diagnostic, Severity
-from .validate import Result, validate
-
-__all__ = ["DataError", "Diagnostic", "Result", "Severity", "validate"]
+The package itself loads nothing: import the module you need (`generator.validate`,
+`generator.site`, `generator.printing` …), so that importing one does not load them all.
+The pipeline is described in the README's developer section.
+"""

@@ -14,11 +14,11 @@ from typing import TextIO
 from . import changes, codeowners, printing, report
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
-from .images import BuildEnvironmentError, prepare_photos
+from .images import CACHE_DIR, prepare_photos
+from .machine import BuildEnvironmentError
 from .project import TOWN_DIR, display_path, find_root
 from .scaffold import ScaffoldError, create_org
 from .schema import FILE_MODELS, SECTORS, json_schema
-from .site import CACHE_DIR
 from .validate import Result, validate
 
 SCHEMA_DIR = Path("content") / "schema"

@@ -21,11 +21,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .images import BuildEnvironmentError, PhotoReport, PhotoSet, environment_message, is_rendition
+from .images import PhotoReport, PhotoSet, is_rendition
+from .machine import BuildEnvironmentError, environment_message
+from .markup import render_markdown
 from .project import Dataset, OrgEntry
 from .publication import INTERNAL, audience, is_hidden, org_url
 from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
-from .site.markup import render_markdown
 
 
 class PrintUnavailable(Exception):
