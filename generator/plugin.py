@@ -21,6 +21,7 @@ name, footer numbers, page titles and descriptions, search entries) is escaped t
 from __future__ import annotations
 
 import functools
+import html as html_module
 import logging
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -178,7 +179,10 @@ class Party365Plugin(BasePlugin[Party365Config]):
     def on_page_content(self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         # Front matter is plain text; the theme prints it as HTML. Every page passes here before
         # any template is rendered, so no title reaches the header, the nav or the search unescaped.
-        page.meta = theme_meta(page.meta)
+        # A page without a front-matter title (the guide) gets one from its nav entry or its
+        # "# heading" (HTML, made plain first), so the theme never prints an unescaped title.
+        title = page.meta.get("title")
+        page.meta = theme_meta({**page.meta, "title": html_module.unescape(page.title or "") if title is None else title})
         generated = self._generated.get(page.file.src_uri)
         return generated.filled(html) if isinstance(generated, Page) else html
 

@@ -51,7 +51,7 @@ COLLECTION = hostile("汇编", 2)
 ROUTE = hostile("线路", 0)
 NOTICE = hostile("公示标题", 1)
 DISCLOSURE = hostile("公开标题", 0)
-ITEM_TITLES = [hostile(f"事项{i}", i) for i in range(len(PAYLOADS))]
+ITEM_TITLES = [hostile(f"事项{i}", i) for i in range(len(PAYLOADS))] + ["控制字符\x1b\x0b标题"]  # XML cannot hold these
 MD_BODY = "\n\n".join(
     ["正文<script>alert(9)</script>", "[链接](&#106;avascript:alert(10))", "<img src=x onerror=alert(11)>", "<svg/onload=alert(12)>"]
 )

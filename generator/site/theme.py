@@ -29,6 +29,8 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from markupsafe import Markup
+
 MARK = "data-p365-inline"
 
 # Everything comes from the site itself, except the hashed inline scripts. Styles may be inline
@@ -55,10 +57,11 @@ _EXTERNAL = re.compile(r"\bsrc\s*=", re.IGNORECASE)
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?>", re.IGNORECASE)
 
 
-def theme_text(value: str) -> str:
+def theme_text(value: str) -> Markup:
     """Plain text as the theme must receive it: HTML-escaped once, quotes included (it goes into
-    attributes such as `<meta content="…">` as well as into elements)."""
-    return html.escape(value, quote=True)
+    attributes such as `<meta content="…">` as well as into elements). Markup, so that where the
+    theme does escape (`{{ config.site_name | e }}`), it is not escaped a second time."""
+    return Markup(html.escape(value, quote=True))
 
 
 def theme_meta(meta: dict[str, Any]) -> dict[str, Any]:
