@@ -278,7 +278,7 @@ class SiteBuilder:
                 if new_dir.startswith("pinpai/") and rename.new not in {v.slug for v in self._brand_views()}:
                     continue
                 self.files[f"{old_dir}index.html"] = self.env.get_template("redirect.html.j2").render(
-                    target=relative(old_dir, new_dir), absolute=self.options.site_url + new_dir, csp=REDIRECT_POLICY
+                    target=relative(old_dir, new_dir), absolute=self.options.site_url + new_dir, csp=Markup(REDIRECT_POLICY)
                 )
 
 
