@@ -174,6 +174,11 @@ def build_past_the_validator(root: Path, site: Path, monkeypatch: pytest.MonkeyP
         return Result(result.dataset, result.warnings)
 
     monkeypatch.setattr(core, "validate", lenient)
+    from PIL import ImageFile
+
+    # Importing WeasyPrint (the booklets) sets this for the whole process; put it back afterwards
+    # so later tests still see truncated photos refused.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", ImageFile.LOAD_TRUNCATED_IMAGES)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
