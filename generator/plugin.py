@@ -5,35 +5,45 @@ It translates MkDocs events into calls to the core:
 - `on_pre_build`: validate the town, render photos and PDFs, render every page (before MkDocs
   cleans the site directory, so invalid data leaves the last good site untouched);
 - `on_files`: the generated pages, data files, photos and booklets as `File.generated`;
-- `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons;
+- `on_env`: mark the inline scripts of the theme's templates (see `site.theme`);
+- `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons, and the
+  page's front matter escaped for the theme;
+- `on_post_page`, `on_post_template`: every HTML page sealed with its Content-Security-Policy;
 - `on_post_build`: the search entries of pages indexed from the data; last of all, the finished
   site is switched into place (`generator.staging`: MkDocs writes into a staging directory, so a
   killed or failed build never leaves a half-written site);
 - `on_build_error`: the staging directory is dropped, the previous site stays;
 - `on_serve`: watch organizations/ and content/_town/.
 A DataError becomes a PluginError here and nowhere else.
+
+The theme's templates do not autoescape: everything this adapter hands them from data (site
+name, footer numbers, page titles and descriptions, search entries) is escaped text made by
+`site.theme` or `site.search`; the templates in overrides/ print it as it is.
 """
 
 from __future__ import annotations
 
 import functools
+import html as html_module
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
 
 try:  # Material's search plugin module: it decides whether jieba segments the index
     from material.plugins.search import plugin as search_module
 except ImportError:  # pragma: no cover - another theme
-    search_module = None  # type: ignore[assignment]
+    search_module = None
 
 from .diagnostics import DataError, format_text
 from .machine import BuildEnvironmentError, environment_message
@@ -41,6 +51,7 @@ from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
 from .site.search import SearchDoc
+from .site.theme import mark_inline_scripts, new_token, seal, theme_meta, theme_text
 from .staging import Staging, StagingError
 
 log = get_plugin_logger("party365")
@@ -97,6 +108,21 @@ class _WarningCount(logging.Handler):
         self.count += 1
 
 
+class _MarkingLoader(jinja2.BaseLoader):
+    """The theme's template loader, with the inline scripts of every template source marked."""
+
+    def __init__(self, inner: jinja2.BaseLoader, token: str) -> None:
+        self.inner = inner
+        self.token = token
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return mark_inline_scripts(source, self.token), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
 class Party365Plugin(BasePlugin[Party365Config]):
     def __init__(self) -> None:
         self._generated: dict[str, str | bytes | Path | Page] = {}
@@ -104,15 +130,24 @@ class Party365Plugin(BasePlugin[Party365Config]):
         self._root = Path()
         self._staging: Staging | None = None
         self._warnings = _WarningCount()
+        self._token = new_token()
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         memoize_jieba()
         self._root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         town = read_town(self._root)
         if town is not None:  # town.yml is the one source of the site's identity
-            config.site_name = town.site_name
+            config.site_name = theme_text(town.site_name)
             config.site_url = town.site_url
-            config.extra.update(demo=town.demo, icp=town.icp, police_record=town.police_record, site_code=town.site_code)
+            config.extra.update(
+                demo=town.demo,
+                **{key: theme_text(value) if value else value for key, value in
+                   (("icp", town.icp), ("police_record", town.police_record), ("site_code", town.site_code))},
+            )  # fmt: skip
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if f"assets/{asset}" not in target:
@@ -197,9 +232,32 @@ class Party365Plugin(BasePlugin[Party365Config]):
                 files.append(File.generated(config, path, content=content))
         return files
 
-    def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self._token = new_token()  # a new one for every build: data can never guess it
+        env.loader = _MarkingLoader(env.loader, self._token)  # type: ignore[arg-type]
+        return env
+
+    def on_page_content(self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        # Front matter is plain text; the theme prints it as HTML. Every page passes here before
+        # any template is rendered, so no title reaches the header, the nav or the search unescaped.
+        # A page without a front-matter title (the guide) gets one from its nav entry or its
+        # "# heading" (HTML, made plain first), so the theme never prints an unescaped title.
+        title = page.meta.get("title")
+        page.meta = theme_meta({**page.meta, "title": html_module.unescape(page.title or "") if title is None else title})
         generated = self._generated.get(page.file.src_uri)
         return generated.filled(html) if isinstance(generated, Page) else html
+
+    def _seal(self, output: str, where: str) -> str:
+        output, problems = seal(output, self._token, allow_inline=self._serving)
+        for problem in problems:
+            log.warning(f"{where}：未经允许的内联脚本会被内容安全策略阻止：{problem}")
+        return output
+
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        return self._seal(output, page.file.dest_uri)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        return self._seal(output_content, template_name) if template_name.endswith(".html") else output_content
 
     @event_priority(50)  # before Material's search plugin writes the index
     def _hand_search_entries(self, *, config: MkDocsConfig) -> None:
@@ -212,10 +270,7 @@ class Party365Plugin(BasePlugin[Party365Config]):
         segment = getattr(index, "_segment_chinese", None)
         jieba_ready = getattr(search_module, "jieba", None) is not None
         for doc in self._search:
-            title, text = doc.title, doc.text
-            if segment is not None and jieba_ready:
-                title, text = segment(title), segment(text)
-            index.entries.append({"location": doc.location, "title": title, "text": text})
+            index.entries.append(doc.entry(segment if segment is not None and jieba_ready else None))
 
     on_post_build = CombinedEvent(_hand_search_entries, _publish)
 

@@ -133,7 +133,8 @@ class PageResult:
 
 def audit_page(browser: Any, base: str, label: str, path: str, action: Callable[[Any], None] | None) -> PageResult:
     """One page in a fresh context (a first visit): network and CPU throttled, then axe."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True)
+    # axe is injected as an inline script: bypass the page's CSP for the audit (tests/test_csp_browser.py checks the CSP)
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=True)
     page = context.new_page()
     page.add_init_script(_OBSERVERS)
     cdp = context.new_cdp_session(page)

@@ -28,6 +28,7 @@ from ..validate import Result
 from . import exports
 from .markup import render_markdown
 from .search import SearchDoc, search_docs
+from .theme import REDIRECT_POLICY
 from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -77,10 +78,12 @@ def _cn_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def _md_text(value: str) -> str:
-    """Plain text made safe for a Markdown heading: HTML-escaped and Markdown-escaped."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", value)
+def _md_text(value: str) -> Markup:
+    """Plain text made safe for a Markdown heading: HTML-escaped and Markdown-escaped, once.
+    Markup, so the template's autoescaping does not escape it a second time (a name with "&"
+    showed "&amp;")."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # no quotes: "&#39;" has a "#"
+    return Markup(_MD_SPECIAL.sub(r"\\\1", value))
 
 
 def relative(from_dir: str, target: str) -> str:
@@ -276,7 +279,7 @@ class SiteBuilder:
                 if new_dir.startswith("pinpai/") and rename.new not in {v.slug for v in self._brand_views()}:
                     continue
                 self.files[f"{old_dir}index.html"] = self.env.get_template("redirect.html.j2").render(
-                    target=relative(old_dir, new_dir), absolute=self.options.site_url + new_dir
+                    target=relative(old_dir, new_dir), absolute=self.options.site_url + new_dir, csp=Markup(REDIRECT_POLICY)
                 )
 
 

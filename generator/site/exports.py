@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -109,6 +110,14 @@ def _timestamp(day: dt.date) -> str:
     return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA).isoformat()
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    """Text for the feed: characters XML cannot hold dropped, then escaped (quotes too, for attributes)."""
+    return escape(_NOT_XML.sub("", value), {'"': "&quot;"})
+
+
 def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
     entries: list[tuple[dt.date, str, str, str, str]] = []
     for slug, view in views.items():
@@ -128,22 +137,22 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
-        f"  <title>{escape(town.site_name)}：党务公开和公示</title>",
-        f'  <link href="{escape(site_url)}" />',
-        f'  <link rel="self" href="{escape(site_url)}feed.xml" />',
-        f"  <id>{escape(site_url)}</id>",
+        f"  <title>{_text(town.site_name)}：党务公开和公示</title>",
+        f'  <link href="{_text(site_url)}" />',
+        f'  <link rel="self" href="{_text(site_url)}feed.xml" />',
+        f"  <id>{_text(site_url)}</id>",
         f"  <updated>{updated}</updated>",
-        f"  <author><name>{escape(town.party_committee)}</name></author>",
+        f"  <author><name>{_text(town.party_committee)}</name></author>",
     ]
     for day, title, path, category, _ in entries[:FEED_ENTRIES]:
         url = site_url + path
         lines += [
             "  <entry>",
-            f"    <title>{escape(title)}</title>",
-            f'    <link href="{escape(url)}" />',
-            f"    <id>{escape(url)}</id>",
+            f"    <title>{_text(title)}</title>",
+            f'    <link href="{_text(url)}" />',
+            f"    <id>{_text(url)}</id>",
             f"    <updated>{_timestamp(day)}</updated>",
-            f'    <category term="{escape(category)}" />',
+            f'    <category term="{_text(category)}" />',
             "  </entry>",
         ]
     lines.append("</feed>")

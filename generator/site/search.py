@@ -4,13 +4,16 @@ Material's search plugin would parse every generated page's HTML to index it, th
 cost of a build (about a third at 1,000 organizations). These pages are marked
 `search: exclude` and their entries come from here instead: one per page and one per
 current item, from text the views already hold. The adapter segments them and hands them
-to the search plugin, so the index has the same shape as Material's own entries.
+to the search plugin, so the index has the same shape as Material's own entries. Entries are
+built from plain text (`_plain` turns the cleaned HTML into text) and escaped in one place,
+`SearchDoc.entry`.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..publication import brand_url, org_url
@@ -23,9 +26,17 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class SearchDoc:
+    """One search entry, in plain text."""
+
     location: str
     title: str
     text: str
+
+    def entry(self, segment: Callable[[str], str] | None = None) -> dict[str, str]:
+        """The entry as the search index holds it: segmented, then HTML-escaped, as Material
+        escapes its own entries (its search UI inserts titles and text as HTML)."""
+        title, text = (segment(self.title), segment(self.text)) if segment else (self.title, self.text)
+        return {"location": self.location, "title": html.escape(title, quote=False), "text": html.escape(text, quote=False)}
 
 
 def _plain(markup: str) -> str:
