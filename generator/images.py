@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageCms, ImageFile, ImageOps
+import PIL
+from PIL import Image, ImageCms, ImageFile, ImageOps, features
 
 from .diagnostics import Diagnostic, Severity
 from .loader import position
@@ -65,7 +66,14 @@ PIXEL_BUDGET = 120_000_000  # decoded pixels in flight across all workers (about
 
 WIDTHS = (480, 960, 1600)
 FORMATS = (("webp", "WEBP", {"quality": 78, "method": 2}), ("jpg", "JPEG", {"quality": 80, "optimize": True, "progressive": True}))
-SETTINGS = {"version": 2, "widths": WIDTHS, "formats": [(ext, fmt, opts) for ext, fmt, opts in FORMATS]}
+# Every input of a rendition's bytes besides the source: our code's version (3: pixels only,
+# exact JPEG draft scale), the sizes and encoder settings, and the libraries that encode.
+SETTINGS = {
+    "version": 3,
+    "widths": WIDTHS,
+    "formats": [(ext, fmt, opts) for ext, fmt, opts in FORMATS],
+    "libraries": {"pillow": PIL.__version__, **{name: features.version(name) for name in ("jpg", "webp", "littlecms2")}},
+}
 _SETTINGS_BYTES = json.dumps(SETTINGS, sort_keys=True).encode()
 _SRGB = ImageCms.createProfile("sRGB")
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from .images import PhotoReport, PhotoSet, is_rendition
@@ -27,23 +27,16 @@ from .markup import render_markdown
 from .project import Dataset, OrgEntry
 from .publication import INTERNAL, audience, is_hidden, org_url
 from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
+from .templating import html_environment
 
 
 class PrintUnavailable(Exception):
     """WeasyPrint or the system libraries it needs (pango) are missing: a Chinese message."""
 
 
-def _cn_date(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("generator", "templates/print"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)  # fmt: skip
-    env.filters["cn_date"] = _cn_date
-    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
-    return env
+    return html_environment("print")
 
 
 def _photo_uri(photos: PhotoReport, slug: str, file: str) -> tuple[str, PhotoSet] | None:

@@ -27,3 +27,12 @@ def test_typesetting_inputs_name_the_library_versions() -> None:
     printing.typesetting_inputs.cache_clear()
     text = printing.typesetting_inputs()
     assert "weasyprint=" in text and "pydyf=" in text and "fonttools=" in text
+
+
+def test_photo_key_holds_the_encoding_libraries() -> None:
+    from PIL import __version__ as pillow
+
+    from generator.images import SETTINGS
+
+    assert SETTINGS["libraries"]["pillow"] == pillow
+    assert {"jpg", "webp", "littlecms2"} <= set(SETTINGS["libraries"])

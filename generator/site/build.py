@@ -7,7 +7,6 @@ templates, so text from the data is always escaped, and Markdown fields come pre
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from ..charts import bar_chart
@@ -24,9 +23,9 @@ from ..images import PhotoReport, PhotoSet
 from ..progress import compute
 from ..publication import brand_url, org_url
 from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
+from ..templating import html_environment
 from ..validate import Result
 from . import exports
-from .markup import render_markdown
 from .search import SearchDoc, search_docs
 from .theme import REDIRECT_POLICY
 from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
@@ -74,10 +73,6 @@ class SiteOptions:
     demo: bool
 
 
-def _cn_date(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
 def _md_text(value: str) -> Markup:
     """Plain text made safe for a Markdown heading: HTML-escaped and Markdown-escaped, once.
     Markup, so the template's autoescaping does not escape it a second time (a name with "&"
@@ -95,18 +90,9 @@ def relative(from_dir: str, target: str) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("generator", "templates/site"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = html_environment("site", keep_trailing_newline=True)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}  # readable front matter
-    env.filters["cn_date"] = _cn_date
     env.filters["md"] = _md_text
-    env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
     env.globals["BANKUAI_ORDER"] = BANKUAI_ORDER
     env.globals["BANKUAI_IDS"] = dict(zip(BANKUAI_ORDER, ("jiguan", "cun-shequ", "qiye"), strict=True))
     return env
@@ -129,7 +115,7 @@ class SiteBuilder:
     def _photo(self, slug: str, file: str) -> PhotoSet | None:
         return self.photos.sets.get((slug, file))
 
-    def _render(self, template: str, page_dir: str, path: str, **context: Any) -> None:
+    def _render_page(self, template: str, page_dir: str, path: str, **context: Any) -> None:
         def url(target: str) -> str:
             return relative(page_dir, target)
 
@@ -154,35 +140,35 @@ class SiteBuilder:
 
     def _steps(self) -> list[Callable[[], None]]:
         return [
-            self._home,
-            self._dangwu,
-            self._orgs,
-            self._gongshi,
-            self._pinpai,
-            self._brands,
-            self._map,
-            self._progress,
-            self._collections,
-            self._data,
-            self._redirects,
-            self._photos,
+            self._render_home,
+            self._render_org_index,
+            self._render_org_pages,
+            self._render_notices,
+            self._render_brand_index,
+            self._render_brand_pages,
+            self._render_map,
+            self._render_progress,
+            self._render_collections,
+            self._render_open_data,
+            self._render_redirects,
+            self._add_photos,
         ]
 
-    def _collections(self) -> None:
+    def _render_collections(self) -> None:
         collections = {cid: c for cid, c in sorted(self.ds.collections.items()) if c is not None}
-        self._render("anli_index.md.j2", "anli/", "anli/index.md", collections=collections, booklets=self.booklets)
+        self._render_page("anli_index.md.j2", "anli/", "anli/index.md", collections=collections, booklets=self.booklets)
         for cid, collection in collections.items():
             cases = [(case, self.views[case.org]) for case in collection.cases if case.org in self.views]
-            self._render(
+            self._render_page(
                 "anli.md.j2", f"anli/{cid}/", f"anli/{cid}.md", cid=cid, collection=collection, cases=cases, booklet=cid in self.booklets
             )
             if cid in self.booklets:
                 self.files[f"anli/{cid}.pdf"] = self.booklets[cid]
 
-    def _progress(self) -> None:
+    def _render_progress(self) -> None:
         progress = compute(self.ds)
         measures = [m for t in progress.tasks for m in t.measures]
-        self._render(
+        self._render_page(
             "jindu.md.j2",
             "jindu/",
             "jindu/index.md",
@@ -190,7 +176,7 @@ class SiteBuilder:
             overview=Markup(bar_chart(measures, "各项任务达标比例", "overview")),
         )
 
-    def _map(self) -> None:
+    def _render_map(self) -> None:
         page_dir = "fengjingxian/"
         points = [
             MapPoint(
@@ -208,7 +194,7 @@ class SiteBuilder:
         ]
         town_routes = getattr(self.ds.town.get("routes"), "routes", [])
         routes = [MapRoute(r.id, r.name, r.color, tuple(s for s in r.stops if s in self.views)) for r in town_routes]
-        self._render(
+        self._render_page(
             "fengjingxian.md.j2",
             page_dir,
             "fengjingxian/index.md",
@@ -220,11 +206,11 @@ class SiteBuilder:
             groups={b: sorted((v for v in self.views.values() if v.bankuai == b), key=lambda v: v.short_name) for b in BANKUAI_ORDER},
         )
 
-    def _photos(self) -> None:
+    def _add_photos(self) -> None:
         self.files.update(self.photos.files())
 
-    def _home(self) -> None:
-        self._render(
+    def _render_home(self) -> None:
+        self._render_page(
             "home.md.j2",
             "",
             "index.md",
@@ -234,16 +220,16 @@ class SiteBuilder:
             plan=self.ds.town.get("plan"),
         )
 
-    def _dangwu(self) -> None:
+    def _render_org_index(self) -> None:
         groups = {b: [v for v in self.views.values() if v.bankuai == b] for b in BANKUAI_ORDER}
-        self._render("dangwu_index.md.j2", "dangwu/", "dangwu/index.md", groups=groups)
+        self._render_page("dangwu_index.md.j2", "dangwu/", "dangwu/index.md", groups=groups)
 
-    def _orgs(self) -> None:
+    def _render_org_pages(self) -> None:
         for slug, view in self.views.items():
-            self._render("org.md.j2", org_url(slug), f"dangwu/{slug}.md", org=view)
+            self._render_page("org.md.j2", org_url(slug), f"dangwu/{slug}.md", org=view)
 
-    def _gongshi(self) -> None:
-        self._render(
+    def _render_notices(self) -> None:
+        self._render_page(
             "gongshi.md.j2",
             "gongshi/",
             "gongshi/index.md",
@@ -254,7 +240,7 @@ class SiteBuilder:
     def _brand_views(self) -> list[OrgView]:
         return [v for v in self.views.values() if v.brand is not None]
 
-    def _pinpai(self) -> None:
+    def _render_brand_index(self) -> None:
         brands = self._brand_views()
         facets = {
             "板块": [(b, [v for v in brands if v.bankuai == b]) for b in BANKUAI_ORDER],
@@ -262,17 +248,17 @@ class SiteBuilder:
             "类型": [(m, [v for v in brands if v.brand.model == m]) for m in ("服务效能型", "美丽和谐型", "同频共振型")],
             "级别": [(lv, [v for v in brands if v.brand.level == lv]) for lv in ("区级示范点", "镇级")],
         }
-        self._render("pinpai_index.md.j2", "pinpai/", "pinpai/index.md", brands=brands, facets=facets)
+        self._render_page("pinpai_index.md.j2", "pinpai/", "pinpai/index.md", brands=brands, facets=facets)
 
-    def _brands(self) -> None:
+    def _render_brand_pages(self) -> None:
         for view in self._brand_views():
-            self._render("brand.md.j2", brand_url(view.slug), f"pinpai/{view.slug}.md", org=view)
+            self._render_page("brand.md.j2", brand_url(view.slug), f"pinpai/{view.slug}.md", org=view)
 
-    def _data(self) -> None:
-        self._render("data.md.j2", "data/", "data/index.md")
+    def _render_open_data(self) -> None:
+        self._render_page("data.md.j2", "data/", "data/index.md")
         self.files.update(exports.export_files(self.ds, self.views, self.options.site_url))
 
-    def _redirects(self) -> None:
+    def _render_redirects(self) -> None:
         renames = self.ds.town.get("renames")
         for rename in getattr(renames, "renames", []):
             for old_dir, new_dir in ((org_url(rename.old), org_url(rename.new)), (brand_url(rename.old), brand_url(rename.new))):

@@ -1,0 +1,73 @@
+"""Validate a town, render its photos and booklets, and render every generated file of the site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import printing
+from ..diagnostics import DataError, Diagnostic
+from ..images import CACHE_DIR, PhotoReport, prepare_photos
+from ..loader import load_yaml
+from ..project import TOWN_DIR, TOWN_FILES, Dataset
+from ..rules.schema import validate_document
+from ..schema import Town
+from ..validate import validate
+from .build import Page, SiteBuilder, options_from_town
+from .search import SearchDoc
+
+
+def read_town(root: Path) -> Town | None:
+    """The town's identity (name, site_url, footer numbers), or None while town.yml is invalid:
+    the full validation in `generate` then reports why."""
+    file = root / TOWN_DIR / TOWN_FILES["town"]
+    if not file.is_file():
+        return None
+    model, _ = validate_document("town", load_yaml(file, file.name))
+    return model
+
+
+@dataclass
+class Generated:
+    """The generated files (text, bytes, or a file on disk for photos) and what it took."""
+
+    files: dict[str, str | bytes | Path | Page]
+    warnings: list[Diagnostic]
+    photos_processed: int
+    photos_reused: int
+    print_problem: str | None = None  # why the PDF booklets could not be made, if they could not
+    search: list[SearchDoc] = field(default_factory=list)  # entries for pages left out of Material's indexing
+
+
+def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
+    """Every generated file of the site, after validating the data and rendering the photos.
+
+    Raises DataError, carrying every diagnostic, when the data has errors or a photo cannot be
+    decoded: nothing is rendered from invalid data.
+    """
+    result = validate(root, today)
+    if result.errors:
+        raise DataError(result.diagnostics)
+    options = options_from_town(result)
+    slugs = {slug for slug, entry in result.dataset.orgs.items() if entry.model is not None}
+    photos = prepare_photos(result.dataset, slugs, cache_dir or root / CACHE_DIR)
+    if photos.diagnostics:
+        raise DataError(photos.diagnostics + result.warnings)
+    booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
+    builder = SiteBuilder(result, options, photos, booklets)
+    files = builder.build()
+    return Generated(files, result.warnings, photos.processed, photos.reused, print_problem, builder.search)
+
+
+def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:
+    """PDF booklets of the collections, typeset before MkDocs touches the site directory."""
+    booklets: dict[str, Path] = {}
+    for cid, collection in sorted(ds.collections.items()):
+        if collection is None:
+            continue
+        try:
+            booklets[cid], _ = printing.cached_pdf(printing.booklet_html(ds, cid, photos, demo=demo), cache)
+        except printing.PrintUnavailable as exc:
+            return {}, str(exc)
+    return booklets, None

@@ -1,0 +1,35 @@
+"""The Jinja2 environments of the site pages and the prints, made in one place.
+
+Both autoescape (text from the data is escaped once, by the template), fail on an undefined
+name, and share the filters a template needs: `cn_date` (2026年11月26日) and `markdown`
+(a clerk's Markdown as HTML cleaned by the allowlist of `generator.markup`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .markup import render_markdown
+
+
+def cn_date(day: dt.date | None) -> str:
+    """A date as Chinese readers write it: 2026年11月26日 (empty for none)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> Environment:
+    """An autoescaping environment over `generator/templates/<templates>`."""
+    env = Environment(
+        loader=PackageLoader("generator", f"templates/{templates}"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=keep_trailing_newline,
+    )
+    env.filters["cn_date"] = cn_date
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
+    return env
