@@ -166,7 +166,7 @@ def make_hostile_town(root: Path) -> Town:
 def build_past_the_validator(root: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mkdocs build` in this process, with the validator's errors dropped: the renderer and the
     theme get exactly what a validator bug would let through."""
-    import generator.site as core
+    import generator.site.generation as core
     from generator.validate import Result, validate
 
     def lenient(root: Path, today=None) -> Result:
