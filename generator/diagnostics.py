@@ -11,6 +11,17 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Protocol
+
+
+class Where(Protocol):
+    """A place in a file: the loader's `Pos`, or anything else with a line and a column."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def col(self) -> int: ...
 
 
 class Severity(StrEnum):
@@ -34,6 +45,23 @@ class Diagnostic:
     message: str
     found: str = ""
     fix: str = ""
+
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        where: Where | None = None,
+        *,
+        rule: str,
+        message: str,
+        found: str = "",
+        fix: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> Diagnostic:
+        """The one way to make a diagnostic: a file, a place in it (the top of the file when
+        None), and keywords for the rest."""
+        line, col = (where.line, where.col) if where is not None else (1, 1)
+        return cls(path, line, col, severity, rule, message, found, fix)
 
     @property
     def is_error(self) -> bool:

@@ -379,8 +379,16 @@ def prepare_photos(ds: Dataset, slugs: set[str], cache_dir: Path, *, workers: in
 
 def broken_photo(path: str, line: int, col: int, file: str, detail: str) -> Diagnostic:
     """The photo-broken diagnostic, the same from validate and from the build."""
-    return Diagnostic(path, line, col, Severity.ERROR, "photo-broken", "照片文件损坏或无法解码，网站无法显示", f"{file}（{detail}）",
-                      "用手机相册或画图软件重新导出这张照片（JPG 格式）后再上传")  # fmt: skip
+    return Diagnostic(
+        path,
+        line,
+        col,
+        Severity.ERROR,
+        rule="photo-broken",
+        message="照片文件损坏或无法解码，网站无法显示",
+        found=f"{file}（{detail}）",
+        fix="用手机相册或画图软件重新导出这张照片（JPG 格式）后再上传",
+    )
 
 
 def is_rendition(file: Path) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 from .loader import Document, load_markdown, load_yaml, read_text
 
 ORGS_DIR = "organizations"
@@ -100,15 +100,12 @@ def display_path(root: Path, file: Path) -> str:
 
 def _symlink(root: Path, path: Path) -> Diagnostic:
     shown = display_path(root, path) + ("/" if path.is_dir() else "")
-    return Diagnostic(
+    return Diagnostic.at(
         shown,
-        1,
-        1,
-        Severity.ERROR,
-        "file-symlink",
-        "这是一个链接（快捷方式、symlink），不是真正的文件或文件夹",
-        path.name,
-        "删掉链接，把文件或文件夹本身放在这里；网站只发布仓库里真实存在的内容",
+        rule="file-symlink",
+        message="这是一个链接（快捷方式、symlink），不是真正的文件或文件夹",
+        found=path.name,
+        fix="删掉链接，把文件或文件夹本身放在这里；网站只发布仓库里真实存在的内容",
     )
 
 
@@ -137,15 +134,12 @@ def _load_item(root: Path, kind: str, file: Path) -> Item:
             match = None
     if not match:
         doc.diagnostics.append(
-            Diagnostic(
+            Diagnostic.at(
                 display,
-                1,
-                1,
-                Severity.ERROR,
-                "file-name",
-                "文件名格式不对，应为“年-月-日-英文或拼音名.md”",
-                file.name,
-                "例如 2026-10-08-dangfei-q3.md：日期真实存在，名称只用小写字母、数字和连字符",
+                rule="file-name",
+                message="文件名格式不对，应为“年-月-日-英文或拼音名.md”",
+                found=file.name,
+                fix="例如 2026-10-08-dangfei-q3.md：日期真实存在，名称只用小写字母、数字和连字符",
             )
         )
     return Item(kind, doc, file, date, name)
@@ -157,15 +151,12 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
     if org_file.is_file() and not org_file.resolve().is_relative_to(folder.resolve()):
         doc = Document(display, ok=False)
         doc.diagnostics.append(
-            Diagnostic(
+            Diagnostic.at(
                 display,
-                1,
-                1,
-                Severity.ERROR,
-                "file-outside",
-                "org.yml 是指向本组织文件夹以外的链接文件",
-                "org.yml",
-                "删掉链接，把档案直接写进本文件夹的 org.yml",
+                rule="file-outside",
+                message="org.yml 是指向本组织文件夹以外的链接文件",
+                found="org.yml",
+                fix="删掉链接，把档案直接写进本文件夹的 org.yml",
             )
         )
     elif org_file.is_symlink():
@@ -176,15 +167,12 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
     else:
         doc = Document(display, ok=False)
         doc.diagnostics.append(
-            Diagnostic(
+            Diagnostic.at(
                 display,
-                1,
-                1,
-                Severity.ERROR,
-                "file-missing",
-                "组织文件夹里缺少 org.yml",
-                folder.name + "/",
-                f"运行 party365 new {folder.name} --sector 村 生成模板，或把 org.yaml 等改名为 org.yml",
+                rule="file-missing",
+                message="组织文件夹里缺少 org.yml",
+                found=folder.name + "/",
+                fix=f"运行 party365 new {folder.name} --sector 村 生成模板，或把 org.yaml 等改名为 org.yml",
             )
         )
     entry = OrgEntry(folder.name, folder, doc)
@@ -200,30 +188,24 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
                     continue
                 if file.suffix.lower() != ".md":
                     doc.diagnostics.append(
-                        Diagnostic(
+                        Diagnostic.at(
                             display_path(root, file),
-                            1,
-                            1,
-                            Severity.ERROR,
-                            "file-name",
-                            f"{sub}/ 里只能放 .md 文件",
-                            file.name,
-                            "照片放进 photos/；Word 文档请把内容粘贴进 .md 文件",
+                            rule="file-name",
+                            message=f"{sub}/ 里只能放 .md 文件",
+                            found=file.name,
+                            fix="照片放进 photos/；Word 文档请把内容粘贴进 .md 文件",
                         )
                     )
                     continue
                 if not file.resolve().is_relative_to(folder.resolve()):
                     reported.add(file)
                     doc.diagnostics.append(
-                        Diagnostic(
+                        Diagnostic.at(
                             display_path(root, file),
-                            1,
-                            1,
-                            Severity.ERROR,
-                            "file-outside",
-                            "这是指向本组织文件夹以外的链接文件",
-                            file.name,
-                            "删掉链接，把内容直接写进本文件夹里的 .md 文件",
+                            rule="file-outside",
+                            message="这是指向本组织文件夹以外的链接文件",
+                            found=file.name,
+                            fix="删掉链接，把内容直接写进本文件夹里的 .md 文件",
                         )
                     )
                     continue
@@ -272,15 +254,12 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
             ds.town_docs[kind] = load_yaml(file, display_path(root, file))
         elif kind not in OPTIONAL_TOWN_FILES:
             ds.diagnostics.append(
-                Diagnostic(
+                Diagnostic.at(
                     display_path(root, file),
-                    1,
-                    1,
-                    Severity.ERROR,
-                    "file-missing",
-                    f"缺少镇级数据文件 {name}",
-                    "",
-                    f"在 {TOWN_DIR.as_posix()}/ 下创建 {name}（可参考示例镇的同名文件）",
+                    rule="file-missing",
+                    message=f"缺少镇级数据文件 {name}",
+                    found="",
+                    fix=f"在 {TOWN_DIR.as_posix()}/ 下创建 {name}（可参考示例镇的同名文件）",
                 )
             )
     collections_dir = root / COLLECTIONS_DIR

@@ -27,13 +27,12 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
             if item.kind == "notice" and item.model.kind in INTERNAL_NOTICE_KINDS:
                 continue  # refused outright by notice-audience
             pos = position(item.doc.data, ("audience",))
-            yield Diagnostic(
+            yield Diagnostic.at(
                 item.doc.path,
-                pos.line,
-                pos.col,
-                Severity.WARNING,
-                "audience-public-internal",
-                "这条看起来是党内事项，却写了向社会公开，会出现在网站上",
-                PUBLIC,
-                "确实要上网站就保留；只在党内公开请改为 audience: 党内（会印在党务公开栏上，不上网站）",
+                pos,
+                severity=Severity.WARNING,
+                rule="audience-public-internal",
+                message="这条看起来是党内事项，却写了向社会公开，会出现在网站上",
+                found=PUBLIC,
+                fix="确实要上网站就保留；只在党内公开请改为 audience: 党内（会印在党务公开栏上，不上网站）",
             )

@@ -36,27 +36,23 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
         expected = BRAND_MODEL_BY_SECTOR[org.sector]
         if org.brand.model != expected:
             pos = position(entry.doc.data, ("brand", "model"))
-            yield Diagnostic(
+            yield Diagnostic.at(
                 entry.doc.path,
-                pos.line,
-                pos.col,
-                Severity.ERROR,
-                "brand-model",
-                f"{org.sector}党组织的品牌类型应为“{expected}”",
-                org.brand.model,
-                f"改为 model: {expected}",
+                pos,
+                rule="brand-model",
+                message=f"{org.sector}党组织的品牌类型应为“{expected}”",
+                found=org.brand.model,
+                fix=f"改为 model: {expected}",
             )
         if org.brand.level == "区级示范点" and org.brand.batch != "一期":
             pos = position(entry.doc.data, ("brand", "level"))
-            yield Diagnostic(
+            yield Diagnostic.at(
                 entry.doc.path,
-                pos.line,
-                pos.col,
-                Severity.ERROR,
-                "brand-level",
-                "区级示范点都在一期品牌里",
-                f"{org.brand.batch}·{org.brand.level}",
-                "如果确是区级示范点，批次改为 一期；否则 level 改为 镇级",
+                pos,
+                rule="brand-level",
+                message="区级示范点都在一期品牌里",
+                found=f"{org.brand.batch}·{org.brand.level}",
+                fix="如果确是区级示范点，批次改为 一期；否则 level 改为 镇级",
             )
     town = ds.town.get("town")
     if town is None:
@@ -71,13 +67,12 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
         quota = getattr(town.quotas, key)
         if have > quota:
             pos = position(doc.data, ("quotas", key))
-            yield Diagnostic(
+            yield Diagnostic.at(
                 doc.path,
-                pos.line,
-                pos.col,
-                Severity.WARNING,
-                "brand-quota",
-                f"{label}有 {have} 个，超过指标 {quota} 个",
-                str(have),
-                "核对各组织 org.yml 里 brand 的 batch 和 level，或调整指标",
+                pos,
+                severity=Severity.WARNING,
+                rule="brand-quota",
+                message=f"{label}有 {have} 个，超过指标 {quota} 个",
+                found=str(have),
+                fix="核对各组织 org.yml 里 brand 的 batch 和 level，或调整指标",
             )

@@ -23,9 +23,9 @@ RULES = {
 }
 
 
-def _warn(entry: OrgEntry, loc: tuple[str, ...], rule: str, message: str, found: str, fix: str) -> Diagnostic:
+def _warn(entry: OrgEntry, loc: tuple[str, ...], *, rule: str, message: str, found: str, fix: str) -> Diagnostic:
     pos = position(entry.doc.data, loc)
-    return Diagnostic(entry.doc.path, pos.line, pos.col, Severity.WARNING, rule, message, found, fix)
+    return Diagnostic.at(entry.doc.path, pos, severity=Severity.WARNING, rule=rule, message=message, found=found, fix=fix)
 
 
 def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
@@ -35,10 +35,10 @@ def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
             yield _warn(
                 entry,
                 ("space", area.field),
-                "compliance-space",
-                f"{area.label}面积低于 {area.minimum:g} 平方米的标准",
-                f"{area.actual:g} 平方米",
-                "面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
+                rule="compliance-space",
+                message=f"{area.label}面积低于 {area.minimum:g} 平方米的标准",
+                found=f"{area.actual:g} 平方米",
+                fix="面积数据如有误请更正；确实不足的，请在 space.note 里写明整改计划",
             )
     which = facility_list(org)
     gaps = facility_gaps(org)
@@ -47,10 +47,10 @@ def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
         yield _warn(
             entry,
             ("space", which),
-            f"compliance-{which}",
-            f"{name}还没有全部做到",
-            "缺 " + "、".join(gaps),
-            f"做到后把该项加进 space.{which} 列表",
+            rule=f"compliance-{which}",
+            message=f"{name}还没有全部做到",
+            found="缺 " + "、".join(gaps),
+            fix=f"做到后把该项加进 space.{which} 列表",
         )
 
 
@@ -60,19 +60,19 @@ def _shiqiang(entry: OrgEntry, today: dt.date) -> Iterator[Diagnostic]:
         yield _warn(
             entry,
             ("sector",),
-            "compliance-shiqiang-missing",
-            f"“十上墙”有 {len(status.missing)} 个栏目还没有公开内容",
-            "、".join(status.missing),
-            "在 disclosures/ 里为每个栏目新建一条公开事项（category 写栏目名）",
+            rule="compliance-shiqiang-missing",
+            message=f"“十上墙”有 {len(status.missing)} 个栏目还没有公开内容",
+            found="、".join(status.missing),
+            fix="在 disclosures/ 里为每个栏目新建一条公开事项（category 写栏目名）",
         )
     if status.stale:
         yield _warn(
             entry,
             ("sector",),
-            "compliance-shiqiang-stale",
-            f"“十上墙”有 {len(status.stale)} 个栏目在{quarter_label(today)}还没有更新",
-            "、".join(status.stale),
-            "本季度内为这些栏目各发一条新的公开事项",
+            rule="compliance-shiqiang-stale",
+            message=f"“十上墙”有 {len(status.stale)} 个栏目在{quarter_label(today)}还没有更新",
+            found="、".join(status.stale),
+            fix="本季度内为这些栏目各发一条新的公开事项",
         )
 
 
@@ -85,10 +85,10 @@ def _brand(entry: OrgEntry) -> Iterator[Diagnostic]:
         yield _warn(
             entry,
             ("brand",),
-            "compliance-brand-incomplete",
-            "品牌档案还不完整",
-            "缺 " + "、".join(gaps),
-            "在 brand: 下补上 idea、practices、results 和 photos",
+            rule="compliance-brand-incomplete",
+            message="品牌档案还不完整",
+            found="缺 " + "、".join(gaps),
+            fix="在 brand: 下补上 idea、practices、results 和 photos",
         )
 
 
@@ -104,8 +104,8 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
             yield _warn(
                 entry,
                 ("updated",),
-                "compliance-stale",
-                f"信息已经 {age} 天没有核实（超过 {STALE_DAYS} 天）",
-                str(entry.model.updated),
-                "核对 org.yml 的内容，无误后把 updated 改为今天的日期",
+                rule="compliance-stale",
+                message=f"信息已经 {age} 天没有核实（超过 {STALE_DAYS} 天）",
+                found=str(entry.model.updated),
+                fix="核对 org.yml 的内容，无误后把 updated 改为今天的日期",
             )

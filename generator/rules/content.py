@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, URL_SCHEMES, bound, clean, to_html
 from ..project import Dataset
 from .text import MARKDOWN, NAME, PLAIN, TOWN, Text, iter_all_texts
@@ -305,28 +305,24 @@ def _bounds(text: Text) -> Diagnostic | None:
         return None
     pos = text.where(over.offset, over.offset + 1) if over.kind != "size" else text.pos
     if over.kind == "depth":
-        return Diagnostic(
+        return Diagnostic.at(
             text.doc.path,
-            pos.line,
-            pos.col,
-            Severity.ERROR,
-            "content-nesting",
-            f"列表或引用嵌套超过 {over.limit} 层，网页无法显示",
-            over.found,
-            "把多层缩进的列表改成一层或两层，用小标题分段；不要在行首连续写很多个 > 或 -",
+            pos,
+            rule="content-nesting",
+            message=f"列表或引用嵌套超过 {over.limit} 层，网页无法显示",
+            found=over.found,
+            fix="把多层缩进的列表改成一层或两层，用小标题分段；不要在行首连续写很多个 > 或 -",
         )
     message = (
         f"这段文字超过 {over.limit} 字，网页无法显示" if over.kind == "size" else f"这段文字里的方括号“[”超过 {over.limit} 个，网页无法显示"
     )
-    return Diagnostic(
+    return Diagnostic.at(
         text.doc.path,
-        pos.line,
-        pos.col,
-        Severity.ERROR,
-        "content-too-long",
-        message,
-        over.found,
-        "把长内容拆成几条公开事项；表格和名单请分开发布，链接不要成百地堆在一起",
+        pos,
+        rule="content-too-long",
+        message=message,
+        found=over.found,
+        fix="把长内容拆成几条公开事项；表格和名单请分开发布，链接不要成百地堆在一起",
     )
 
 
@@ -350,7 +346,7 @@ def scan(text: Text) -> Iterator[Diagnostic]:
         reported.append((start, end))
         pos = text.where(start, end)
         message, fix = finding.message or _MESSAGES[finding.rule]
-        yield Diagnostic(text.doc.path, pos.line, pos.col, Severity.ERROR, finding.rule, message, finding.found, fix)
+        yield Diagnostic.at(text.doc.path, pos, rule=finding.rule, message=message, found=finding.found, fix=fix)
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:

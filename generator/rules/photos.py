@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..images import CACHE_DIR, HEIF, MAX_PIXELS, broken_photo, verify_photos
 from ..loader import Document, position
 from ..project import Dataset, OrgEntry
@@ -95,42 +95,45 @@ def _check_ref(entry: OrgEntry, doc: Document, loc: tuple[Any, ...], photo: Any,
     file_pos = position(doc.data, (*loc, "file"))
     item_pos = position(doc.data, loc)
 
-    def diag(rule: str, message: str, found: str, fix: str, at: Any = file_pos) -> Diagnostic:
-        return Diagnostic(doc.path, at.line, at.col, Severity.ERROR, rule, message, found, fix)
+    def diag(*, rule: str, message: str, found: str, fix: str, at: Any = file_pos) -> Diagnostic:
+        return Diagnostic.at(doc.path, at, rule=rule, message=message, found=found, fix=fix)
 
     if not photo.alt:
         yield diag(
-            "photo-alt",
-            "照片缺少替代文字（alt）",
-            photo.file,
-            "加一行 alt: 用一句话说明照片内容，例如“党员志愿者在村口为老人测血压”",
-            item_pos,
+            rule="photo-alt",
+            message="照片缺少替代文字（alt）",
+            found=photo.file,
+            fix="加一行 alt: 用一句话说明照片内容，例如“党员志愿者在村口为老人测血压”",
+            at=item_pos,
         )
     if not photo.consent:
         yield diag(
-            "photo-consent",
-            "没有确认照片可以公开（consent）",
-            photo.file,
-            "照片中没有可辨认的人，或可辨认的人已同意公开时，写 consent: true；否则请删除这张照片",
-            item_pos,
+            rule="photo-consent",
+            message="没有确认照片可以公开（consent）",
+            found=photo.file,
+            fix="照片中没有可辨认的人，或可辨认的人已同意公开时，写 consent: true；否则请删除这张照片",
+            at=item_pos,
         )
     base = entry.dir.resolve()
     target = (entry.dir / photo.file).resolve()
     through_link = any((entry.dir / Path(*Path(photo.file).parts[: i + 1])).is_symlink() for i in range(len(Path(photo.file).parts)))
     if Path(photo.file).is_absolute() or through_link or not target.is_relative_to(base):
         yield diag(
-            "photo-outside", "照片必须放在本组织文件夹的 photos/ 里", photo.file, "把照片复制到 photos/，写成 file: photos/文件名.jpg"
+            rule="photo-outside",
+            message="照片必须放在本组织文件夹的 photos/ 里",
+            found=photo.file,
+            fix="把照片复制到 photos/，写成 file: photos/文件名.jpg",
         )
         return
     if not target.is_file():
         near = suggest(entry.dir / "photos", Path(photo.file).name)
         fix = f"是不是 photos/{near}？" if near else "把照片放进 photos/ 文件夹，并检查文件名（区分大小写）"
-        yield diag("photo-missing", "找不到照片文件", photo.file, fix)
+        yield diag(rule="photo-missing", message="找不到照片文件", found=photo.file, fix=fix)
         return
     problem = _check_image(target)
     if problem:
         rule, message, fix = problem
-        yield diag(rule, message, photo.file, fix)
+        yield diag(rule=rule, message=message, found=photo.file, fix=fix)
         return
     decode.append((target, doc.path, file_pos.line, file_pos.col, photo.file))
 

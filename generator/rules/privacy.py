@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..markup import render_markdown, to_html
 from ..project import Dataset
 from .text import NAME, TOWN, Text, iter_all_texts, iter_names
@@ -189,7 +189,7 @@ def scan(text: Text) -> Iterator[Diagnostic]:
     for start, end, rule, message, fix in _findings(view, mobiles=mobiles):
         number = view[start:end]
         seen.add(number.removeprefix("+").removeprefix("86") if rule == "privacy-mobile" else number)
-        yield _diag(text, spans[start][0], spans[end - 1][1], rule, message, number, fix)
+        yield _diag(text, spans[start][0], spans[end - 1][1], rule=rule, message=message, number=number, fix=fix)
     if text.kind == NAME or not any(c in value for c in "[<&\\"):
         return
     view, _ = reader_view(_rendered(text))
@@ -198,15 +198,15 @@ def scan(text: Text) -> Iterator[Diagnostic]:
         if (number.removeprefix("+").removeprefix("86") if rule == "privacy-mobile" else number) in seen:
             continue
         at = next((k for k in (value.find(number[:6]), value.find(number[:3])) if k >= 0), 0)
-        yield _diag(text, at, at + 1, rule, message, number, fix)
+        yield _diag(text, at, at + 1, rule=rule, message=message, number=number, fix=fix)
 
 
-def _diag(text: Text, start: int, end: int, rule: str, message: str, number: str, fix: str) -> Diagnostic:
+def _diag(text: Text, start: int, end: int, *, rule: str, message: str, number: str, fix: str) -> Diagnostic:
     if text.kind == NAME:
         message = message.replace("不能公开", "文件名或文件夹名会成为网址，不能有").replace("这里不能写", "文件名或文件夹名里不能有")
         fix = "给文件（文件夹）改名，去掉号码；名称只用拼音、英文或日期"
     pos = text.where(start, end)
-    return Diagnostic(text.doc.path, pos.line, pos.col, Severity.ERROR, rule, message, _mask(number), fix)
+    return Diagnostic.at(text.doc.path, pos, rule=rule, message=message, found=_mask(number), fix=fix)
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:

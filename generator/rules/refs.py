@@ -63,10 +63,10 @@ RULES = {
 
 
 def _diag(
-    doc: Document, loc: tuple[Any, ...], rule: str, message: str, found: str, fix: str, severity: Severity = Severity.ERROR
+    doc: Document, loc: tuple[Any, ...], *, rule: str, message: str, found: str, fix: str, severity: Severity = Severity.ERROR
 ) -> Diagnostic:
     pos = position(doc.data, loc)
-    return Diagnostic(doc.path, pos.line, pos.col, severity, rule, message, found, fix)
+    return Diagnostic.at(doc.path, pos, severity=severity, rule=rule, message=message, found=found, fix=fix)
 
 
 def _unknown(ds: Dataset, slug: str) -> str:
@@ -91,15 +91,13 @@ def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
             field = ".".join(loc)
             for match in INVISIBLE_RE.finditer(name):
                 pos = locate(entry.doc, match.group(), position(entry.doc.data, loc))
-                yield Diagnostic(
+                yield Diagnostic.at(
                     entry.doc.path,
-                    pos.line,
-                    pos.col,
-                    Severity.ERROR,
-                    "name-invisible",
-                    f"{field}（{labels[field]}）里有看不见的字符",
-                    f"U+{ord(match.group()):04X} {unicodedata.name(match.group(), '控制字符')}",
-                    "删掉这个字符：把名称整行删掉后重新输入，不要从网页或聊天软件里复制",
+                    pos,
+                    rule="name-invisible",
+                    message=f"{field}（{labels[field]}）里有看不见的字符",
+                    found=f"U+{ord(match.group()):04X} {unicodedata.name(match.group(), '控制字符')}",
+                    fix="删掉这个字符：把名称整行删掉后重新输入，不要从网页或聊天软件里复制",
                 )
                 break
             if field != "name":
@@ -110,10 +108,10 @@ def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
                 yield _diag(
                     entry.doc,
                     loc,
-                    "name-duplicate",
-                    f"{labels[field]}与 {other} 的{labels[other_field]}相同",
-                    name,
-                    "检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹",
+                    rule="name-duplicate",
+                    message=f"{labels[field]}与 {other} 的{labels[other_field]}相同",
+                    found=name,
+                    fix="检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹",
                 )
             else:
                 first.setdefault(key, (slug, field))
@@ -124,37 +122,28 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
     for slug, entry in ds.orgs.items():
         doc = entry.doc
         if not SLUG_RE.fullmatch(slug):
-            yield Diagnostic(
+            yield Diagnostic.at(
                 doc.path,
-                1,
-                1,
-                Severity.ERROR,
-                "slug-format",
-                "组织文件夹名只能用小写拼音、数字和连字符",
-                slug,
-                "例如 taoyuan-cun；代号会成为网址，定下后不要再改",
+                rule="slug-format",
+                message="组织文件夹名只能用小写拼音、数字和连字符",
+                found=slug,
+                fix="例如 taoyuan-cun；代号会成为网址，定下后不要再改",
             )
         elif slug in RESERVED_SLUGS:
-            yield Diagnostic(
+            yield Diagnostic.at(
                 doc.path,
-                1,
-                1,
-                Severity.ERROR,
-                "slug-reserved",
-                "这个文件夹名是网站的栏目或保留名称，组织页面会和栏目页面冲突",
-                slug,
-                "在名称里加上村、社区或单位的拼音，例如 dangwu-ban、data-gongsi；代号会成为网址，定下后不要再改",
+                rule="slug-reserved",
+                message="这个文件夹名是网站的栏目或保留名称，组织页面会和栏目页面冲突",
+                found=slug,
+                fix="在名称里加上村、社区或单位的拼音，例如 dangwu-ban、data-gongsi；代号会成为网址，定下后不要再改",
             )
         if slug in renamed:
-            yield Diagnostic(
+            yield Diagnostic.at(
                 doc.path,
-                1,
-                1,
-                Severity.ERROR,
-                "slug-reused",
-                "这个代号属于一个已改名的组织，旧网址必须继续跳转",
-                slug,
-                "换一个新代号作为文件夹名",
+                rule="slug-reused",
+                message="这个代号属于一个已改名的组织，旧网址必须继续跳转",
+                found=slug,
+                fix="换一个新代号作为文件夹名",
             )
         org = entry.model
         if org is None:
@@ -163,20 +152,20 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
             yield _diag(
                 doc,
                 ("parent",),
-                "ref-parent",
-                "上级党组织代号不存在" if org.parent != slug else "不能把自己写成上级党组织",
-                org.parent,
-                _unknown(ds, org.parent),
+                rule="ref-parent",
+                message="上级党组织代号不存在" if org.parent != slug else "不能把自己写成上级党组织",
+                found=org.parent,
+                fix=_unknown(ds, org.parent),
             )
         elif org.parent and (upper := ds.orgs[org.parent].model) is not None and slug not in upper.children:
             yield _diag(
                 doc,
                 ("parent",),
-                "ref-parent-one-sided",
-                f"{org.parent} 没有把本组织列为下属党组织，上下级关系暂不在对方页面显示",
-                org.parent,
-                f"请 {org.parent} 在其 org.yml 的 children 里加上 {slug}",
-                Severity.WARNING,
+                rule="ref-parent-one-sided",
+                message=f"{org.parent} 没有把本组织列为下属党组织，上下级关系暂不在对方页面显示",
+                found=org.parent,
+                fix=f"请 {org.parent} 在其 org.yml 的 children 里加上 {slug}",
+                severity=Severity.WARNING,
             )
         for i, child in enumerate(org.children):
             lower = ds.orgs.get(child)
@@ -184,29 +173,29 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 yield _diag(
                     doc,
                     ("children", i),
-                    "ref-parent",
-                    "下属党组织代号不存在" if child != slug else "不能把自己写成下属党组织",
-                    child,
-                    _unknown(ds, child),
+                    rule="ref-parent",
+                    message="下属党组织代号不存在" if child != slug else "不能把自己写成下属党组织",
+                    found=child,
+                    fix=_unknown(ds, child),
                 )
             elif lower.model is not None and lower.model.parent != slug:
                 yield _diag(
                     doc,
                     ("children", i),
-                    "ref-parent-one-sided",
-                    f"{child} 没有把本组织写成上级党组织（parent），上下级关系暂不在页面显示",
-                    child,
-                    f"请 {child} 在其 org.yml 里写 parent: {slug}",
-                    Severity.WARNING,
+                    rule="ref-parent-one-sided",
+                    message=f"{child} 没有把本组织写成上级党组织（parent），上下级关系暂不在页面显示",
+                    found=child,
+                    fix=f"请 {child} 在其 org.yml 里写 parent: {slug}",
+                    severity=Severity.WARNING,
                 )
         if org.space.shared_with and (org.space.shared_with not in ds.orgs or org.space.shared_with == slug):
             yield _diag(
                 doc,
                 ("space", "shared_with"),
-                "ref-host",
-                "联建共享场所的组织代号不存在",
-                org.space.shared_with,
-                _unknown(ds, org.space.shared_with),
+                rule="ref-host",
+                message="联建共享场所的组织代号不存在",
+                found=org.space.shared_with,
+                fix=_unknown(ds, org.space.shared_with),
             )
         if org.location is not None and (bbox := getattr(ds.town.get("town"), "bbox", None)) is not None:
             lat, lon = org.location.lat, org.location.lon
@@ -214,10 +203,10 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 yield _diag(
                     doc,
                     ("location",),
-                    "geo-outside-town",
-                    "坐标不在全镇范围内",
-                    f"{lat}, {lon}",
-                    f"纬度应在 {bbox.south}～{bbox.north}，经度应在 {bbox.west}～{bbox.east}；"
+                    rule="geo-outside-town",
+                    message="坐标不在全镇范围内",
+                    found=f"{lat}, {lon}",
+                    fix=f"纬度应在 {bbox.south}～{bbox.north}，经度应在 {bbox.west}～{bbox.east}；"
                     "检查是否把纬度和经度写反，或用了百度/高德坐标（应为 WGS-84）",
                 )
         if org.brand is not None:
@@ -228,30 +217,30 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                     yield _diag(
                         doc,
                         loc,
-                        "ref-partner",
-                        "联建单位代号不存在" if partner != slug else "不能把自己写成联建单位",
-                        partner,
-                        _unknown(ds, partner),
+                        rule="ref-partner",
+                        message="联建单位代号不存在" if partner != slug else "不能把自己写成联建单位",
+                        found=partner,
+                        fix=_unknown(ds, partner),
                     )
                 elif other.model is not None and (other.model.brand is None or slug not in other.model.brand.partners):
                     yield _diag(
                         doc,
                         loc,
-                        "ref-partner-one-sided",
-                        f"{partner} 没有把本组织列为联建单位，联建关系暂不在对方页面显示",
-                        partner,
-                        f"请 {partner} 在其 org.yml 的 brand.partners 里加上 {slug}",
-                        Severity.WARNING,
+                        rule="ref-partner-one-sided",
+                        message=f"{partner} 没有把本组织列为联建单位，联建关系暂不在对方页面显示",
+                        found=partner,
+                        fix=f"请 {partner} 在其 org.yml 的 brand.partners 里加上 {slug}",
+                        severity=Severity.WARNING,
                     )
         for item in entry.disclosures:
             if item.model is not None and item.model.date and item.date and item.model.date != item.date:
                 yield _diag(
                     item.doc,
                     ("date",),
-                    "item-date",
-                    "date 与文件名开头的日期不一致",
-                    str(item.model.date),
-                    f"删掉 date 行（以文件名的 {item.date} 为准），或把文件改名",
+                    rule="item-date",
+                    message="date 与文件名开头的日期不一致",
+                    found=str(item.model.date),
+                    fix=f"删掉 date 行（以文件名的 {item.date} 为准），或把文件改名",
                 )
 
 
@@ -264,46 +253,66 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 loc = ("routes", r, "stops", s)
                 entry = ds.orgs.get(stop)
                 if entry is None:
-                    yield _diag(doc, loc, "ref-route-stop", f"线路“{route.name}”的站点代号不存在", stop, _unknown(ds, stop))
+                    yield _diag(
+                        doc, loc, rule="ref-route-stop", message=f"线路“{route.name}”的站点代号不存在", found=stop, fix=_unknown(ds, stop)
+                    )
                 elif entry.model is not None and entry.model.location is None:
                     yield _diag(
                         doc,
                         loc,
-                        "ref-route-stop",
-                        f"线路“{route.name}”的站点 {stop} 没有填写位置",
-                        stop,
-                        f"请 {stop} 在 org.yml 里填写 location（lat、lon）",
+                        rule="ref-route-stop",
+                        message=f"线路“{route.name}”的站点 {stop} 没有填写位置",
+                        found=stop,
+                        fix=f"请 {stop} 在 org.yml 里填写 location（lat、lon）",
                     )
     assessments = ds.town.get("assessments")
     if assessments is not None:
         doc = ds.town_docs["assessments"]
         for i, entry in enumerate(assessments.entries):
             if entry.org not in ds.orgs:
-                yield _diag(doc, ("entries", i, "org"), "ref-assessment", "考核评价里的组织代号不存在", entry.org, _unknown(ds, entry.org))
+                yield _diag(
+                    doc,
+                    ("entries", i, "org"),
+                    rule="ref-assessment",
+                    message="考核评价里的组织代号不存在",
+                    found=entry.org,
+                    fix=_unknown(ds, entry.org),
+                )
     for cid, collection in ds.collections.items():
         doc = ds.collection_docs[cid]
         if not SLUG_RE.fullmatch(cid) or cid in RESERVED_SLUGS:
-            yield Diagnostic(
+            yield Diagnostic.at(
                 doc.path,
-                1,
-                1,
-                Severity.ERROR,
-                "ref-collection",
-                "汇编文件名会成为网址，只能用小写拼音、数字和连字符，也不能是 index 等保留名称",
-                cid,
-                "例如 quji-shifandian.yml",
+                rule="ref-collection",
+                message="汇编文件名会成为网址，只能用小写拼音、数字和连字符，也不能是 index 等保留名称",
+                found=cid,
+                fix="例如 quji-shifandian.yml",
             )
         if collection is None:
             continue
         for i, case in enumerate(collection.cases):
             if case.org not in ds.orgs:
-                yield _diag(doc, ("cases", i, "org"), "ref-collection", "案例汇编里的组织代号不存在", case.org, _unknown(ds, case.org))
+                yield _diag(
+                    doc,
+                    ("cases", i, "org"),
+                    rule="ref-collection",
+                    message="案例汇编里的组织代号不存在",
+                    found=case.org,
+                    fix=_unknown(ds, case.org),
+                )
     renames = ds.town.get("renames")
     if renames is not None:
         doc = ds.town_docs["renames"]
         for i, rename in enumerate(renames.renames):
             if rename.new not in ds.orgs:
-                yield _diag(doc, ("renames", i, "to"), "ref-rename", "改名记录的新代号不存在", rename.new, _unknown(ds, rename.new))
+                yield _diag(
+                    doc,
+                    ("renames", i, "to"),
+                    rule="ref-rename",
+                    message="改名记录的新代号不存在",
+                    found=rename.new,
+                    fix=_unknown(ds, rename.new),
+                )
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
