@@ -544,6 +544,13 @@ class _Builder:
             line = self.lines[i]
             own_line = i > first or not line[: node.start_mark.column].strip()
             body = line.strip()
+            if i > first and (body == "-" or body.startswith("- ")):
+                return _Cause(
+                    i,
+                    _indent(line),
+                    f"{_SYNTAX}这一项的缩进和上一项不一致",
+                    "同一列表的每一项都以“- ”开头，并和上一项用同样多的空格对齐",
+                )
             if own_line and ((body.startswith("-") and not body.startswith("--")) or _SWALLOWED_KEY.match(body)):
                 return _line_cause(self.lines, i)
         return None
