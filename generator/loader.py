@@ -115,6 +115,65 @@ def _error(path: str, pos: Pos, rule: str, message: str, found: str = "", fix: s
     return Diagnostic(path, pos.line, pos.col, Severity.ERROR, rule, message, found, fix)
 
 
+# Files a clerk may commit by mistake, by their first bytes: what they are, in the clerk's words.
+_BINARY_KINDS = (
+    (b"PK\x03\x04", "Word 文档（.docx）、WPS 文档或压缩包"),
+    (b"\xd0\xcf\x11\xe0", "旧版 Word 文档（.doc）或 Excel 表格（.xls）"),
+    (b"{\\rtf", "Word 的 RTF 文档"),
+    (b"%PDF", "PDF 文件"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+)
+_SAVE_AS_UTF8 = "用编辑器把文件“另存为 UTF-8”（记事本：另存为 → 编码选 UTF-8；WPS/VS Code 同理）后再提交"
+_NOT_TEXT_FIX = "确认提交的是 .yml/.md 文本文件：Word 里的内容请复制粘贴到文本编辑器（如记事本）里，按模板写好后另存为 UTF-8"
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def _looks_like_gbk_text(raw: bytes) -> bool:
+    """True when `raw` decodes as GBK into Chinese text: printable, mostly Chinese or ASCII."""
+    try:
+        text = raw.decode("gbk")
+    except UnicodeDecodeError:
+        return False
+    if any(ch < " " and ch not in "\t\n\r" for ch in text) or "\x7f" in text:
+        return False
+    chinese = sum(_is_cjk(ch) for ch in text)
+    ascii_text = sum(ch.isascii() for ch in text)
+    return chinese > 0 and chinese + ascii_text >= 0.95 * len(text) and chinese >= 0.5 * (len(text) - ascii_text)
+
+
+def _byte(line: int, raw: bytes) -> str:
+    return f"第 {line} 行的字节 {raw[0]:02X}（十六进制）"
+
+
+def _not_text(raw: bytes, display: str, start: int = 0) -> Diagnostic:
+    for magic, kind in _BINARY_KINDS:
+        if raw.startswith(magic):
+            space = " " if kind[0].isascii() else ""
+            return _error(display, Pos(1, 1), "file-encoding", f"这不是文本文件，而是{space}{kind}", kind, _NOT_TEXT_FIX)
+    line = raw.count(b"\n", 0, start) + 1
+    col = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+    message = "不是文本文件，或是无法识别的编码（不是 UTF-8）"
+    return _error(display, Pos(line, col), "file-encoding", message, _byte(line, raw[start:]), _NOT_TEXT_FIX)
+
+
+def _undecodable(raw: bytes, display: str, start: int) -> Diagnostic:
+    """Why bytes that are not UTF-8 are refused: another text encoding, or not a text file at all."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _error(display, Pos(1, 1), "file-encoding", "文件是 UTF-16（“Unicode”）编码，不是 UTF-8", "UTF-16 编码", _SAVE_AS_UTF8)
+    if _looks_like_gbk_text(raw):
+        line = raw.count(b"\n", 0, start) + 1
+        col = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        return _error(display, Pos(line, col), "file-encoding", "文件是 GBK（简体中文 Windows）编码，不是 UTF-8", "GBK 编码", _SAVE_AS_UTF8)
+    return _not_text(raw, display, start)
+
+
 def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
     """Read a text file as UTF-8 (a BOM is fine), within the size limit."""
     try:
@@ -131,39 +190,28 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
                 )
             ]
         raw = file.read_bytes()
-    except OSError as exc:
-        return None, [_error(display, Pos(1, 1), "file-unreadable", "无法读取文件", str(exc.strerror), "检查文件是否存在、是否有读取权限")]
+    except OSError:
+        return None, [_error(display, Pos(1, 1), "file-unreadable", "无法读取文件", "", "检查文件是否存在、是否有读取权限")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        try:
-            raw.decode("gbk")
-            message, found = "文件是 GBK（简体中文 Windows）编码，不是 UTF-8", "GBK 编码"
-        except UnicodeDecodeError:
-            message, found = "文件不是 UTF-8 编码", f"字节 0x{raw[exc.start]:02X}"
+        return None, [_undecodable(raw, display, exc.start)]
+    controls = [i for i, ch in enumerate(text) if ch < " " and ch not in "\t\n\r"]
+    if controls and ("\x00" in text or len(controls) > max(3, len(text) // 100)):
+        return None, [_not_text(raw, display, len(text[: controls[0]].encode()))]
+    if controls:
+        at = controls[0]
+        line = text.count("\n", 0, at) + 1
         return None, [
             _error(
                 display,
-                Pos(line, col),
+                Pos(line, at - (text.rfind("\n", 0, at) + 1) + 1),
                 "file-encoding",
-                message,
-                found,
-                "用编辑器把文件“另存为 UTF-8”（记事本：另存为 → 编码选 UTF-8；WPS/VS Code 同理）后再提交",
-            )
-        ]
-    if "\x00" in text:
-        return None, [
-            _error(
-                display,
-                Pos(1, 1),
-                "file-encoding",
-                "文件含有空字符，不是文本文件",
-                "NUL",
-                "确认提交的是 .yml/.md 文本文件，而不是 Word 文档或图片",
+                "文件里有看不见的控制字符",
+                _byte(line, text[at].encode()),
+                "删掉这一处再重新输入（常见于从 Word 或网页复制的内容）",
             )
         ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
@@ -171,34 +219,246 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
 
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
-_PROBLEMS = {
-    "mapping values are not allowed": (
-        "这里不能出现冒号“:”",
-        '值里含有冒号时请给整个值加上引号，例如 title: "时间：周五"；也可能是上一行缩进不对',
-    ),
-    "could not find expected ':'": ("缺少冒号“:”", "每个字段写成“字段名: 值”，冒号后面留一个空格"),
-    "did not find expected key": ("缩进不一致或缺少字段名", "同一层的字段要对齐，用空格缩进，不要用 Tab"),
-    "did not find expected '-' indicator": ("列表项的缩进不一致", "同一列表的每一项都以“- ”开头并对齐"),
-    "found unexpected end of stream": ("文件在引号或括号还没结束时就结束了", "检查引号、方括号是否成对"),
-    "found undefined alias": ("使用了未定义的别名（*名称）", "不要使用 YAML 的锚点和别名，直接写出内容"),
-    "expected a single document in the stream": ("文件里有多个 YAML 文档（多余的 ---）", "一个文件只写一个文档，删掉中间多余的 ---"),
-    "found character '\\t' that cannot start any token": ("出现了 Tab 字符", "把 Tab 换成空格"),
-    "found unknown escape character": ("双引号里有无效的转义字符（\\）", "改用单引号，或把 \\ 写成 \\\\"),
-    "while scanning a quoted scalar": ("引号没有闭合", "检查这一行的引号是否成对"),
-}
+# ---------------------------------------------------------------- what the clerk got wrong
+#
+# PyYAML reports where its scanner gave up, often a line after the mistake and in English. The
+# clerk needs the line they wrote wrong and the likely cause: these look at the source lines
+# around the parser's mark and name the line to edit, in Chinese, showing the clerk's own text.
 
 
-def _syntax_error(display: str, exc: yaml.MarkedYAMLError, line_offset: int) -> Diagnostic:
+@dataclass(frozen=True, slots=True)
+class _Cause:
+    line: int  # 0-based index into the lines
+    col: int  # 0-based
+    message: str
+    fix: str
+
+
+_SYNTAX = "YAML 语法错误："
+_FIX_GENERIC = "检查这一行及上一行的缩进、冒号和引号：每行写成“字段名: 值”（英文冒号后加一个空格），同一层的字段用同样多的空格开头"
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_BLOCK_SCALAR = re.compile(r"(?:^|:|-)[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
+_CLOSING = {"[": "]", "{": "}"}
+
+
+def _content_start(line: str) -> int:
+    """Where a line's content starts after its indentation and any list dashes `- `."""
+    i = len(line) - len(line.lstrip(" "))
+    while line.startswith("- ", i) or line[i:] == "-":
+        i += 2
+        while i < len(line) and line[i] == " ":
+            i += 1
+    return i
+
+
+def _block_scalar_lines(lines: list[str]) -> set[int]:
+    """Lines inside `|` or `>` blocks: free text, where nothing is a mistake of syntax."""
+    inside: set[int] = set()
+    opener_indent: int | None = None
+    for i, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" "))
+        if opener_indent is not None:
+            if not line.strip() or indent > opener_indent:
+                inside.add(i)
+                continue
+            opener_indent = None
+        if _BLOCK_SCALAR.search(line.split(" #", 1)[0] if " #" in line else line):
+            opener_indent = indent
+    return inside
+
+
+def _strip_comment(text: str) -> str:
+    """`text` without a trailing ` # comment` outside quotes."""
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            return text[:i].rstrip()
+    return text.rstrip()
+
+
+def _value_cause(line: str, start: int, index: int, key: str = "") -> _Cause | None:
+    """A mistake inside the value that starts at `start` of line `index`."""
+    value = _strip_comment(line[start:])
+    if not value:
+        return None
+    first = value[0]
+    if first in "\"'":
+        close = value.find(first, 1)
+        while first == '"' and close > 0 and value[close - 1] == "\\":
+            close = value.find(first, close + 1)
+        if close < 0:
+            return _Cause(index, start, f"{_SYNTAX}引号没有闭合", f"在值的末尾补上同样的英文引号 {first}，或者去掉开头的引号")
+        if value[close + 1 :].strip():
+            return _Cause(
+                index, start + close + 1, f"{_SYNTAX}引号后面还有文字", "把整个值放在一对引号里，引号里面再需要引号时改用中文引号“”"
+            )
+        return None
+    if first in _CLOSING:
+        depth = 0
+        for i, ch in enumerate(value):
+            depth += ch in "[{"
+            depth -= ch in "]}"
+            if depth < 0:
+                return _Cause(index, start + i, f"{_SYNTAX}多了一个右括号", f"删掉多余的“{ch}”")
+        if depth > 0:
+            return _Cause(
+                index,
+                start,
+                f"{_SYNTAX}“{first}”没有闭合",
+                f"在这一行末尾补上“{_CLOSING[first]}”，各项之间用英文逗号隔开，例如 maintainers: [lixiaohong, wangdeshun]",
+            )
+        return None
+    if first in "@`%&*!|>":
+        if first in "&*!":
+            return None  # anchors, aliases and tags are reported by their own checks
+        return _Cause(index, start, f"{_SYNTAX}值不能以“{first}”开头", f'给整个值加上英文引号，例如 "{value}"')
+    inner = value.find(": ")
+    if inner < 0 and value.endswith(":"):
+        inner = len(value) - 1
+    if inner >= 0:
+        return _Cause(
+            index,
+            start + inner,
+            f"{_SYNTAX}值里有英文冒号“:”",
+            f'给整个值加上英文引号，写成 {key or "title"}: "{value}"；或者把值里的冒号改成中文冒号“：”',
+        )
+    return None
+
+
+def _line_cause(lines: list[str], index: int) -> _Cause | None:
+    """The mistake line `index` shows by itself, if any."""
+    line = lines[index]
+    text = _strip_comment(line)
+    if not text.strip() or text.strip() in ("---", "..."):
+        return None
+    start = _content_start(text)
+    body = text[start:]
+    if body.startswith("-") and not body.startswith("--") and len(body) > 1:
+        return _Cause(index, start, f"{_SYNTAX}列表项的“-”后面缺少空格", f"在“-”后面加一个空格，写成“- {body[1:].strip()}”")
+    key = _KEY.match(body)
+    if key:
+        rest = body[key.end() :]
+        after = start + key.end() + (len(rest) - len(rest.lstrip(" ")))
+        rest = rest.lstrip(" ")
+        if rest.startswith("："):
+            return _Cause(
+                index,
+                after,
+                f"{_SYNTAX}字段名“{key.group()}”后面用了中文冒号“：”",
+                f"把“：”改成英文冒号加一个空格，写成“{key.group()}: …”（输入法切换到英文标点再输入冒号）",
+            )
+        if rest.startswith(":") and len(rest) > 1 and rest[1] != " " and not rest.startswith("://"):
+            return _Cause(index, after, f"{_SYNTAX}冒号后面缺少空格", f"在英文冒号后面加一个空格，写成“{key.group()}: {rest[1:].strip()}”")
+        if rest.startswith(": ") or rest == ":":
+            value_start = after + 2 + (len(rest[2:]) - len(rest[2:].lstrip(" "))) if rest != ":" else len(text)
+            return _value_cause(text, value_start, index, key.group())
+    if body[:1] in "\"'[{":
+        return _value_cause(text, start, index)
+    if "：" in body and ":" not in body:
+        col = start + body.index("：")
+        return _Cause(
+            index,
+            col,
+            f"{_SYNTAX}字段名后面用了中文冒号“：”",
+            "把“：”改成英文冒号加一个空格，写成“字段名: 值”（字段名用英文，见模板）",
+        )
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _nonblank_before(lines: list[str], index: int) -> int | None:
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if _strip_comment(lines[i]).strip():
+            return i
+    return None
+
+
+def _diagnose(lines: list[str], exc: yaml.MarkedYAMLError) -> _Cause:
+    """The line to edit and the likely cause of a syntax error the parser reported at its mark."""
     mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + 1 if mark else 1) + line_offset
-    col = mark.column + 1 if mark else 1
-    problem = exc.problem or exc.context or "语法错误"
-    message, fix = "YAML 语法错误", "检查这一行及上一行的缩进、冒号和引号"
-    for english, (zh_message, zh_fix) in _PROBLEMS.items():
-        if english in problem or (exc.context and english in exc.context):
-            message, fix = f"YAML 语法错误：{zh_message}", zh_fix
-            break
-    return _error(display, Pos(line, col), "yaml-syntax", message, problem, fix)
+    at = mark.line if mark else 0
+    col = mark.column if mark else 0
+    problem = exc.problem or ""
+    context = exc.context or ""
+    blocks = _block_scalar_lines(lines)
+    if at >= len(lines) or not _strip_comment(lines[at]).strip():  # past the end, or a blank line
+        before = _nonblank_before(lines, at)
+        at, col = (before, len(lines[before])) if before is not None else (0, 0)
+    if "quoted scalar" in context and exc.context_mark:
+        start = exc.context_mark.line
+        if "escape" in problem or "hexdecimal" in problem:
+            return _Cause(at, col, f"{_SYNTAX}双引号里的反斜杠“\\”", "改用单引号把值括起来，或把 \\ 写成 \\\\")
+        return _value_cause(lines[start], exc.context_mark.column, start) or _Cause(
+            start, exc.context_mark.column, f"{_SYNTAX}引号没有闭合", "在值的末尾补上同样的英文引号，或者去掉开头的引号"
+        )
+    if "flow" in context and exc.context_mark:
+        start = exc.context_mark.line
+        cause = _value_cause(lines[start], exc.context_mark.column, start)
+        if cause:
+            return cause
+    if "another document" in problem or "single document" in context:
+        fix = "一个文件只写一个文档：删掉这一行 ---（Markdown 文件只在字段区开头和结尾各写一行 ---）"
+        return _Cause(at, 0, f"{_SYNTAX}文件里多了一行 ---", fix)
+    if "cannot start any token" in problem and at < len(lines) and col < len(lines[at]):
+        ch = lines[at][col]
+        if ch == "\t":
+            return _Cause(at, col, f"{_SYNTAX}出现了 Tab 字符", "把 Tab 换成空格")
+        return _value_cause(lines[at], col, at) or _Cause(at, col, f"{_SYNTAX}值不能以“{ch}”开头", "给整个值加上英文引号")
+    first = exc.context_mark.line if exc.context_mark and "simple key" in context else at - 1
+    for i in range(min(at, len(lines) - 1), max(first, 0) - 1, -1):
+        if i not in blocks and (cause := _line_cause(lines, i)):
+            return cause
+    if "mapping values are not allowed" in problem:
+        prev = _nonblank_before(lines, at)
+        if prev is not None and _indent(lines[at]) > _indent(lines[prev]) and not _strip_comment(lines[prev]).endswith(":"):
+            return _Cause(at, 0, f"{_SYNTAX}这一行缩进多了", "和上一行的同级字段对齐：用同样多的空格开头")
+        return _Cause(at, col, f"{_SYNTAX}这里不能出现英文冒号“:”", '值里含有冒号时给整个值加上英文引号，例如 title: "时间: 周五"')
+    if "simple key" in context and exc.context_mark:
+        start = exc.context_mark.line
+        return _Cause(
+            start,
+            0,
+            f"{_SYNTAX}这一行缺少“字段名: ”",
+            "每一行写成“字段名: 值”（英文冒号后加一个空格）；如果这是上一行内容的一部分，把它接到上一行末尾",
+        )
+    if "expected key" in problem or "'-' indicator" in problem or "block end" in problem:
+        prev = _nonblank_before(lines, at)
+        if prev is not None and _indent(lines[prev]) % 2 and not _indent(lines[at]) % 2:
+            at = prev
+        return _Cause(
+            at,
+            0,
+            f"{_SYNTAX}缩进和上下文对不上",
+            "同一层的字段要用同样多的空格开头（每深一层多两个空格）；列表的每一项以“- ”开头并对齐",
+        )
+    return _Cause(at, col, "YAML 语法错误", _FIX_GENERIC)
+
+
+def _lint_lines(lines: list[str]) -> list[_Cause]:
+    """Mistakes YAML itself accepts silently: full-width spaces used as indentation."""
+    blocks = _block_scalar_lines(lines)
+    return [
+        _Cause(i, _indent(line), f"{_SYNTAX}行首用了全角空格（中文空格）", "把行首的全角空格删掉，改用英文空格缩进（每层两个）")
+        for i, line in enumerate(lines)
+        if i not in blocks and line.lstrip(" ").startswith("\u3000")
+    ]
+
+
+def _syntax_error(display: str, lines: list[str], exc: yaml.MarkedYAMLError, line_offset: int) -> Diagnostic:
+    cause = _diagnose(lines, exc)
+    return _cause_error(display, lines, cause, line_offset)
+
+
+def _cause_error(display: str, lines: list[str], cause: _Cause, line_offset: int) -> Diagnostic:
+    found = lines[cause.line].strip() if cause.line < len(lines) else ""
+    return _error(display, Pos(cause.line + 1 + line_offset, cause.col + 1), "yaml-syntax", cause.message, found, cause.fix)
 
 
 def _anchors_and_aliases(text: str, display: str, line_offset: int) -> list[Diagnostic]:
@@ -226,19 +486,38 @@ def _anchors_and_aliases(text: str, display: str, line_offset: int) -> list[Diag
     return found
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+_SWALLOWED_KEY = re.compile(r"[a-z_][a-z0-9_]*(?:[ ]*：|:[^ /])")
+
+
 class _Builder:
     """Turns a composed node tree into YMap/YList values, reporting what YAML allows but we do not."""
 
-    def __init__(self, loader: yaml.SafeLoader, display: str, line_offset: int) -> None:
+    def __init__(self, loader: yaml.SafeLoader, display: str, line_offset: int, lines: list[str]) -> None:
         self.loader = loader
         self.display = display
         self.offset = line_offset
+        self.lines = lines
         self.diagnostics: list[Diagnostic] = []
 
     def pos(self, node: yaml.Node) -> Pos:
         return Pos(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            line = self.lines[node.start_mark.line].strip() if node.start_mark.line < len(self.lines) else ""
+            self.diagnostics.append(
+                _error(
+                    self.display,
+                    self.pos(node),
+                    "yaml-syntax",
+                    "YAML 语法错误：不支持以“!”开头的类型标记",
+                    line,
+                    "删掉“!”开头的标记，直接写出值；文字里的“!”请放在引号里",
+                )
+            )
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._build_map(node)
         if isinstance(node, yaml.SequenceNode):
@@ -247,20 +526,34 @@ class _Builder:
                 items.item_pos.append(self.pos(child))
                 items.append(self.build(child))
             return items
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _STR_TAG and (cause := self._swallowed(node)):
+            self.diagnostics.append(_cause_error(self.display, self.lines, cause, self.offset))
+            return None
         try:
             return self.loader.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. the date 2026-02-30
-            self.diagnostics.append(
-                _error(
-                    self.display,
-                    self.pos(node),
-                    "yaml-syntax",
-                    "这个值无法识别",
-                    f"{node.value}（{exc}）",
-                    "检查日期是否真实存在（如 2 月没有 30 日）；不是日期或数字的文字请加引号",
-                )
-            )
+        except (yaml.YAMLError, ValueError, OverflowError):  # pragma: no cover - only plain tags reach here
+            message = "YAML 语法错误：这个值无法识别"
+            self.diagnostics.append(_error(self.display, self.pos(node), "yaml-syntax", message, str(node.value), "不是数字的文字请加引号"))
             return None
+
+    def _swallowed(self, node: yaml.ScalarNode) -> _Cause | None:
+        """A plain text value that swallowed a mistake YAML accepts: `-功能室` (no space after the
+        dash) or `name：王某某` (a full-width colon) on a line of its own, or continuing the line above."""
+        first, last = node.start_mark.line, node.end_mark.line
+        for i in range(first, min(last, len(self.lines) - 1) + 1):
+            line = self.lines[i]
+            own_line = i > first or not line[: node.start_mark.column].strip()
+            body = line.strip()
+            if i > first and (body == "-" or body.startswith("- ")):
+                return _Cause(
+                    i,
+                    _indent(line),
+                    f"{_SYNTAX}这一项的缩进和上一项不一致",
+                    "同一列表的每一项都以“- ”开头，并和上一项用同样多的空格对齐",
+                )
+            if own_line and ((body.startswith("-") and not body.startswith("--")) or _SWALLOWED_KEY.match(body)):
+                return _line_cause(self.lines, i)
+        return None
 
     def _build_map(self, node: yaml.MappingNode) -> YMap:
         result = YMap(self.pos(node))
@@ -311,6 +604,10 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
     ]
     if tabs:
         return None, tabs, False
+    lines = text.split("\n")
+    wide = [_cause_error(display, lines, cause, line_offset) for cause in _lint_lines(lines)]
+    if wide:
+        return None, wide, False
     refused = _anchors_and_aliases(text, display, line_offset)
     if refused:
         return None, refused, False
@@ -319,25 +616,12 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
         node = loader.get_single_node()
         if node is None:
             return None, [], True
-        builder = _Builder(loader, display, line_offset)
+        builder = _Builder(loader, display, line_offset, lines)
         data = builder.build(node)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(display, exc, line_offset)], False
-    except yaml.YAMLError as exc:
-        return (
-            None,
-            [
-                _error(
-                    display,
-                    Pos(1 + line_offset, 1),
-                    "yaml-syntax",
-                    "YAML 内容无法解析",
-                    str(exc),
-                    "检查这一行及上一行的缩进、冒号和引号",
-                )
-            ],
-            False,
-        )
+        return None, [_syntax_error(display, lines, exc, line_offset)], False
+    except yaml.YAMLError:
+        return None, [_error(display, Pos(1 + line_offset, 1), "yaml-syntax", "YAML 内容无法解析", "", _FIX_GENERIC)], False
     finally:
         loader.dispose()
     # A duplicate key keeps its first value, so the rest of the file can still be checked.
@@ -360,6 +644,47 @@ def load_yaml(file: Path, display: str) -> Document:
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_LOOKALIKE_FENCE = re.compile(r"^[ \t]*[-－—–─ー―]{2,}[ \t]*$")
+_YAML_LINE = re.compile(r"^(?:[ \t]|#|- |[A-Za-z_][A-Za-z0-9_]*[ ]*[:：]|$)")
+_FRONT_FIX = "文件第一行写 ---（三个英文减号），接着写 title、category 等字段，再用一行 --- 结束，正文写在后面"
+
+
+def _front_matter_problem(display: str, text: str, opened: bool) -> Diagnostic:
+    """What is wrong with the `---` lines around a Markdown file's fields, at the line to edit."""
+    lines = text.split("\n")
+    if opened:
+        # The fields end where a line stops looking like `field: value`: the closing --- goes above it.
+        end = next((i for i in range(1, len(lines)) if not _YAML_LINE.match(lines[i])), len(lines))
+        while end > 1 and not lines[end - 1].strip():
+            end -= 1
+        at = min(end, len(lines) - 1)
+        if at < len(lines) and _LOOKALIKE_FENCE.match(lines[at]):
+            return _error(
+                display, Pos(at + 1, 1), "file-front-matter", "字段区结尾的 --- 写成了别的符号", lines[at].strip(), "改成三个英文减号 ---"
+            )
+        return _error(
+            display,
+            Pos(at + 1, 1),
+            "file-front-matter",
+            "字段区没有结束：缺少结尾的一行 ---",
+            lines[at].strip(),
+            "在字段（title、category 等）之后、正文之前单独加一行 ---（三个英文减号）",
+        )
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if _FENCE.match(lines[first]) and first > 0:
+        return _error(display, Pos(1, 1), "file-front-matter", "第一行 --- 前面有空行", "", "删掉 --- 前面的空行，让 --- 成为文件的第一行")
+    if _LOOKALIKE_FENCE.match(lines[first]):
+        return _error(
+            display,
+            Pos(first + 1, 1),
+            "file-front-matter",
+            "字段区开头的 --- 写成了别的符号",
+            lines[first].strip(),
+            "改成三个英文减号 ---（输入法切换到英文再输入）",
+        )
+    if _YAML_LINE.match(lines[first]) and lines[first].strip() and _FENCE.search(text):
+        return _error(display, Pos(1, 1), "file-front-matter", "字段区开头缺少一行 ---", lines[first].strip(), "在文件第一行前面加一行 ---")
+    return _error(display, Pos(1, 1), "file-front-matter", "文件开头缺少字段区（title、category 等字段）", lines[first].strip(), _FRONT_FIX)
 
 
 def load_markdown(file: Path, display: str) -> Document:
@@ -375,16 +700,7 @@ def load_markdown(file: Path, display: str) -> Document:
     closing = _FENCE.search(text, opening.end()) if opening else None
     if not opening or not closing:
         doc.ok = False
-        doc.diagnostics.append(
-            _error(
-                display,
-                Pos(1, 1),
-                "file-front-matter",
-                "缺少开头的字段区（front matter）",
-                text[:30],
-                "文件第一行写 ---，接着写 title、category 等字段，再用一行 --- 结束，正文写在后面",
-            )
-        )
+        doc.diagnostics.append(_front_matter_problem(display, text, opening is not None))
         return doc
     front = text[opening.end() + 1 : closing.start()]
     doc.data, problems, doc.ok = parse_yaml(front, display, line_offset=1)

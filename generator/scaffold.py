@@ -1,4 +1,5 @@
-"""`party365 new`: a commented org.yml that validates as written."""
+"""`party365 new`: a commented org.yml whose unknown facts are placeholders. It validates only
+after the clerk has filled them in: the `template-placeholder` rule refuses each one."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .project import ORGS_DIR
+from .rules.placeholders import PLACEHOLDER_MAINTAINER, PLACEHOLDER_PHONE, PLACEHOLDER_TEXT
 from .schema import BRAND_MODEL_BY_SECTOR, SLUG_RE
 
 _KIND = {"村": "党委", "社区": "党委", "机关事业单位": "党支部", "企业": "党支部"}
@@ -18,7 +20,7 @@ class ScaffoldError(Exception):
     """A Chinese message telling why the scaffold was not written."""
 
 
-def render_org(slug: str, sector: str, today: dt.date, maintainer: str = "your-username") -> str:
+def render_org(slug: str, sector: str, today: dt.date, maintainer: str = PLACEHOLDER_MAINTAINER) -> str:
     env = Environment(
         loader=PackageLoader("generator", "templates"), undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )
@@ -26,8 +28,10 @@ def render_org(slug: str, sector: str, today: dt.date, maintainer: str = "your-u
     return env.get_template("org.yml.j2").render(
         slug=slug,
         sector=sector,
-        name=f"待填写（{sector}党组织全称）",
-        short_name="待填写",
+        name=f"{PLACEHOLDER_TEXT}（{sector}党组织全称）",
+        short_name=PLACEHOLDER_TEXT,
+        placeholder=PLACEHOLDER_TEXT,
+        phone=PLACEHOLDER_PHONE,
         kind=kind,
         secretary_title=_SECRETARY[kind],
         model=BRAND_MODEL_BY_SECTOR[sector],
@@ -36,7 +40,7 @@ def render_org(slug: str, sector: str, today: dt.date, maintainer: str = "your-u
     )
 
 
-def create_org(root: Path, slug: str, sector: str, today: dt.date, maintainer: str = "your-username") -> Path:
+def create_org(root: Path, slug: str, sector: str, today: dt.date, maintainer: str = PLACEHOLDER_MAINTAINER) -> Path:
     """Write organizations/<slug>/ with org.yml and empty item folders; never overwrite."""
     if not SLUG_RE.match(slug):
         raise ScaffoldError(f"代号“{slug}”不合法：只能用小写拼音、数字和连字符，以字母开头，例如 taoyuan-cun")

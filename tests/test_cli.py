@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -80,14 +81,40 @@ def test_bad_arguments_are_chinese(cli_run) -> None:
     assert result.code == 2 and "参数错误" in result.err
 
 
+_PLACEHOLDER_LINE = re.compile(r"待填写|0000-00000000|your-username|^\s*(?:total|area|hall_area): 0\b")
+_FILLED = {
+    "待填写（村党组织全称）": "中共测试镇新村委员会",
+    "待填写（社区党组织全称）": "中共测试镇新社区委员会",
+    "待填写（机关事业单位党组织全称）": "中共测试镇新单位支部委员会",
+    "待填写（企业党组织全称）": "中共测试镇新企业支部委员会",
+    "待填写：": "",
+    "待填写": "新组织",
+    "0000-00000000": "0519-88001234",
+    "total: 0": "total: 36",
+    "hall_area: 0": "hall_area: 80",
+    "area: 0": "area: 320",
+    "your-username": "new-clerk",
+}
+
+
 @pytest.mark.parametrize("sector", ["村", "社区", "机关事业单位", "企业"])
-def test_scaffold_validates_as_written(town: Town, cli_run, sector: str) -> None:
+def test_scaffold_validates_only_after_its_placeholders_are_filled(town: Town, cli_run, sector: str) -> None:
+    """The untouched template fails with one template-placeholder error on each placeholder line and
+    nothing else; filled in, it validates."""
     result = cli_run("new", "xin-zuzhi", "--sector", sector, "--root", str(town.root))
     assert result.code == 0, result.err
-    text = (town.root / "organizations/xin-zuzhi/org.yml").read_text(encoding="utf-8")
+    org = town.root / "organizations/xin-zuzhi/org.yml"
+    text = org.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../content/schema/org.schema.json")
+    expected = [i for i, line in enumerate(text.splitlines(), 1) if not line.startswith("#") and _PLACEHOLDER_LINE.search(line)]
     errors = [d for d in town.validate().diagnostics if d.is_error]
-    assert errors == []
+    assert [(d.rule, d.line) for d in errors] == [("template-placeholder", line) for line in expected]
+    assert len(expected) >= 7 and all(d.fix for d in errors)
+    assert cli_run("validate", str(town.root), "--today", "2026-11-26").code == 1
+    for placeholder, real in _FILLED.items():
+        text = text.replace(placeholder, real)
+    org.write_text(text, encoding="utf-8")
+    assert [d for d in town.validate().diagnostics if d.is_error] == []
 
 
 def test_scaffold_never_overwrites(town: Town, cli_run) -> None:

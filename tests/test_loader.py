@@ -88,7 +88,7 @@ def test_size_limit(tmp_path: Path) -> None:
     [
         ("title: 时间: 周五\n", 1, "冒号"),
         ("a:\n  b: 1\n c: 2\n", 3, "YAML 语法错误"),
-        ('title: "未闭合\n', 2, "YAML 语法错误"),
+        ('title: "未闭合\n', 1, "引号没有闭合"),
     ],
 )
 def test_syntax_errors_in_chinese_with_line(tmp_path: Path, text: str, line: int, words: str) -> None:
@@ -138,4 +138,57 @@ def test_missing_front_matter(tmp_path: Path) -> None:
 
 def test_binary_file_is_not_text(tmp_path: Path) -> None:
     doc = _load(tmp_path, b"PK\x03\x04\x00\x00binary")
-    assert doc.diagnostics[0].rule == "file-encoding"
+    [d] = doc.diagnostics
+    assert d.rule == "file-encoding" and "Word 文档" in d.message and "GBK" not in d.message + d.found
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        bytes(range(256)) * 4,  # random-looking bytes that happen to decode as GBK
+        b"\x81\x40\x81\x41\x82\x42\x00\x01\x9f\xfe" * 20,
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+    ],
+)
+def test_binary_is_never_called_gbk(tmp_path: Path, raw: bytes) -> None:
+    [d] = _load(tmp_path, raw).diagnostics
+    assert d.rule == "file-encoding" and "文本文件" in d.message and "GBK" not in d.message + d.found
+
+
+def test_utf16_file_says_so(tmp_path: Path) -> None:
+    [d] = _load(tmp_path, "name: 桃源村\n".encode("utf-16")).diagnostics
+    assert d.rule == "file-encoding" and "UTF-16" in d.message
+
+
+def test_stray_control_character_is_placed(tmp_path: Path) -> None:
+    [d] = _load(tmp_path, "name: 桃源村\nshort_name: 桃源\x0b村\n").diagnostics
+    assert (d.rule, d.line, d.col) == ("file-encoding", 2, 15) and "控制字符" in d.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("---\nschema: 1\ntitle: 标题\ncategory: 其他\n正文第一段\n", 5, "缺少结尾"),
+        ("---\nschema: 1\ntitle: 标题\n\n正文\n", 4, "缺少结尾"),
+        ("---\nschema: 1\ntitle: 标题\n——\n正文\n", 4, "结尾的 --- 写成了别的符号"),
+        ("——\nschema: 1\ntitle: 标题\n---\n正文\n", 1, "开头的 --- 写成了别的符号"),
+        ("schema: 1\ntitle: 标题\n---\n正文\n", 1, "开头缺少一行 ---"),
+        ("\n---\nschema: 1\n---\n正文\n", 1, "前面有空行"),
+    ],
+)
+def test_front_matter_fences_name_the_line_to_edit(tmp_path: Path, text: str, line: int, words: str) -> None:
+    [d] = _load(tmp_path, text, name="2026-10-01-a.md").diagnostics
+    assert (d.rule, d.line, d.col) == ("file-front-matter", line, 1)
+    assert words in d.message and "---" in d.fix
+
+
+def test_explicit_tags_are_refused(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a: !!binary AAAA\nb: !!timestamp 2026-11-31\nc: !!python/object:os.system x\n")
+    assert [(d.rule, d.line) for d in doc.diagnostics] == [("yaml-syntax", 1), ("yaml-syntax", 2), ("yaml-syntax", 3)]
+    assert not doc.ok and all("!" in d.message for d in doc.diagnostics)
+
+
+def test_free_text_blocks_are_not_linted(tmp_path: Path) -> None:
+    """Inside `|` blocks, `-功能室`, `name：` and full-width indentation are the clerk's text."""
+    doc = _load(tmp_path, "intro: |\n  　　本村党委：\n  -功能室\n  name：王\nb: 1\n")
+    assert doc.ok and not doc.diagnostics and doc.data["b"] == 1

@@ -7,6 +7,8 @@ line and column of the offending key or value.
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -47,28 +49,35 @@ def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
             return node
 
 
-def _schema_at(kind: str, loc: tuple[Any, ...]) -> dict[str, Any] | None:
-    """The JSON Schema node that describes the value at `loc` in a file of `kind`."""
+def _walk(kind: str, loc: tuple[Any, ...]) -> tuple[dict[str, Any] | None, str]:
+    """The JSON Schema node that describes the value at `loc` in a file of `kind`, and its title
+    as the field itself gives it (a nested model's own title is its class name, not for clerks)."""
     root = _schema(kind)
     node = _resolve(root, root)
+    title = ""
     for part in loc:
         if isinstance(part, int) and "items" in node:
-            node = _resolve(root, node["items"])
+            raw = node["items"]
         elif isinstance(part, str) and part in node.get("properties", {}):
-            node = _resolve(root, node["properties"][part])
+            raw = node["properties"][part]
         elif isinstance(node.get("additionalProperties"), dict):
-            node = _resolve(root, node["additionalProperties"])
+            raw = node["additionalProperties"]
         else:
-            return None
-    return node
+            return None, ""
+        node = _resolve(root, raw)
+        title = raw.get("title") or (node.get("title") if "$ref" not in raw and "anyOf" not in raw else "") or ""
+    return node, title
+
+
+def _schema_at(kind: str, loc: tuple[Any, ...]) -> dict[str, Any] | None:
+    return _walk(kind, loc)[0]
 
 
 def _label(kind: str, loc: tuple[Any, ...]) -> str:
     """`brand.batch（批次）` for a message."""
     dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in loc).replace(".[", "[")
-    node = _schema_at(kind, loc)
-    title = node.get("title") if node else None
-    return f"{dotted}（{title}）" if title else dotted
+    title = _walk(kind, loc)[1]
+    return f"{dotted}（{title}）" if title and not title.isascii() else dotted
 
 
 def _choices(values: list[Any]) -> str:
@@ -110,6 +119,13 @@ _TYPE_ERRORS = {
 }
 
 
+# A date written the Excel or Chinese way (2026/11/1, 2026.11.01, 2026年11月1日): the fix shows it rewritten.
+_LOOSE_DATE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
+
+
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+
+
 def _type_word(error_type: str) -> tuple[str, str] | None:
     kind = _TYPE_ERRORS.get(error_type)
     return _TYPE_WORDS[kind] if kind else None
@@ -139,10 +155,29 @@ def _show(value: Any) -> str:
         return "{…}"
     if isinstance(value, list):
         return "[…]"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "超出范围的数字"
     return str(value)
 
 
-def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
+def _misspelt(kind: str, doc: Document, loc: tuple[Any, ...]) -> str | None:
+    """The key written next to a missing field that is most likely that field misspelt."""
+    parent = doc.data
+    for part in loc[:-1]:
+        in_map = isinstance(parent, YMap) and part in parent
+        in_list = isinstance(parent, list) and isinstance(part, int) and 0 <= part < len(parent)
+        if not (in_map or in_list):
+            return None
+        parent = parent[part]
+    if not isinstance(parent, YMap):
+        return None
+    known = set((_schema_at(kind, loc[:-1]) or {}).get("properties", {}))
+    unknown = [k for k in parent if k not in known]
+    near = difflib.get_close_matches(str(loc[-1]), unknown, n=1, cutoff=0.6) or [k for k in unknown if k.lower() == str(loc[-1])]
+    return near[0] if near else None
+
+
+def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic | None:
     loc: tuple[Any, ...] = tuple(error["loc"])
     etype: str = error["type"]
     ctx: dict[str, Any] = error.get("ctx") or {}
@@ -157,6 +192,8 @@ def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
         pos = position(doc.data, loc[:-1], key=True) if len(loc) > 1 else getattr(doc.data, "pos", Pos(1, 1))
         message, found = f"缺少必填字段 {label}", ""
         fix = f"加上一行“{key}: …”"
+        if _misspelt(kind, doc, loc) is not None:
+            return None  # the field is there, spelt wrong: schema-unknown-key names it at its line
     elif etype == "extra_forbidden":
         rule = "schema-unknown-key"
         pos = position(doc.data, loc, key=True)
@@ -178,6 +215,8 @@ def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
         fix = f"只能填：{_choices(options)}" + (f"（是不是“{near[0]}”？）" if near and near[0] != str(value) else "")
     elif (words := _type_word(etype)) is not None:
         expected, fix = words
+        if expected == "日期" and (written := _LOOSE_DATE.fullmatch(str(value).strip())):
+            fix = f"写成 {written[1]}-{int(written[2]):02d}-{int(written[3]):02d}（年-月-日，月和日都用两位数，不带时间）"
         message = f"{label} 应为{' ' if expected[0].isascii() else ''}{expected}"
         kind_found = {str: "文字", bool: "true/false", int: "数字", float: "数字"}.get(type(value))
         if kind_found and expected not in ("日期",) and kind_found != expected:
@@ -210,8 +249,10 @@ def _translate(kind: str, doc: Document, error: dict[str, Any]) -> Diagnostic:
         fix = "检查月和日是否写对（例如 2 月没有 30 日、4 月没有 31 日）"
     else:
         rule = "schema-value"
-        message = f"{label}：{error.get('msg', '值不对')}"
-        fix = "按说明修改这个值"
+        # Our own validators explain in Chinese; pydantic's words for the rest are English.
+        said = str(error.get("msg", "")).removeprefix("Value error, ")
+        message = f"{label}：{said}" if said and not _ENGLISH.search(said) else f"{label} 的值不对"
+        fix = "对照编辑指南里这个字段的说明修改"
     return Diagnostic(doc.path, pos.line, pos.col, Severity.ERROR, rule, message, found, fix)
 
 
@@ -235,7 +276,8 @@ def validate_document(kind: str, doc: Document) -> tuple[Any, list[Diagnostic]]:
     try:
         return FILE_MODELS[kind].model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [_translate(kind, doc, dict(e)) for e in exc.errors(include_url=False)]
+        found = [_translate(kind, doc, dict(e)) for e in exc.errors(include_url=False)]
+        return None, [d for d in found if d is not None]
 
 
 def _has(data: Any, dotted: str) -> bool:
