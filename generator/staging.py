@@ -93,10 +93,11 @@ class Staging:
             if not site.exists():
                 os.replace(staging, site)
                 return
-            if _exchange(staging, site):
-                shutil.rmtree(staging, ignore_errors=True)  # now the previous site
-                return
             old = site.parent / (_OLD.format(name=site.name) + str(os.getpid()))
+            if _exchange(staging, site):
+                os.replace(staging, old)  # the previous site, now under the staging name: out of the way
+                shutil.rmtree(old, ignore_errors=True)
+                return
             os.replace(site, old)  # a kill here leaves the previous site at `old`: restored next time
             os.replace(staging, site)
             shutil.rmtree(old, ignore_errors=True)
