@@ -1,35 +1,53 @@
 """What a change does to the public site: `party365 diff BASE`.
 
 The data at a git revision and the working tree are both loaded and validated; their public
-faces (pages, public items, notices, photos) are compared. A published disclosure or notice
-that disappears is an error: it must stay, marked `withdrawn` with a reason, so nothing
-published silently vanishes. 党内 items are not public and are not reported.
+faces are compared field by field: organization facts, brand fields, every item (title, dates,
+category, audience, body as a short text diff), notices' periods, withdrawals and redactions,
+and photos by content (a photo replaced under the same file name is a change). 党内 items are
+reported in a separate section marked 不公开, without their bodies. What the public sees is
+decided by generator.publication, never here.
+
+A published record that disappears is an error, a withdrawn one (its tombstone is public)
+included: it must stay, marked `withdrawn` with a reason, or the organization's rename must be
+registered in renames.yml, so nothing published silently vanishes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import io
 import json
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, Severity, format_text
-from .project import ORGS_DIR, TOWN_DIR, Dataset
-from .publication import brand_url, is_hidden, is_published, notice_status, org_url, web_photos
+from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
+from .project import ORGS_DIR, TOWN_DIR, Dataset, Item, OrgEntry
+from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, web_photos
 from .validate import validate
+
+BODY_LINES = 8  # changed body lines shown per item; the rest are counted
 
 
 class RevisionError(Exception):
     """A Chinese message: the revision could not be read."""
 
 
+Fields = tuple[tuple[str, str], ...]  # (Chinese label, value as shown), in display order
+
+
 @dataclass(frozen=True)
 class PublicItem:
+    """An item as a change sees it. `visibility`: "public" (on the site today), "scheduled"
+    (public from its date on) or "internal" (党内: never on the site)."""
+
     org: str
     kind: str  # "disclosure" | "notice"
     stem: str
@@ -39,18 +57,158 @@ class PublicItem:
     withdrawn: bool
     path: str
     status: str = ""  # notices: open, upcoming, closed
+    redacted: bool = False
+    visibility: str = "public"
+    fields: Fields = ()
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class PhotoState:
+    key: str  # content (and rendition settings): a new key is a new photo
+    preview: str  # a rendition's path relative to the site root, "" when not rendered
 
 
 @dataclass
 class Snapshot:
     pages: dict[str, str] = field(default_factory=dict)  # url -> title
-    items: dict[tuple[str, str, str], PublicItem] = field(default_factory=dict)
+    items: dict[tuple[str, str, str], PublicItem] = field(default_factory=dict)  # published (tombstones included)
+    scheduled: dict[tuple[str, str, str], PublicItem] = field(default_factory=dict)  # public, dated after today
+    internal: dict[tuple[str, str, str], PublicItem] = field(default_factory=dict)  # 党内
     photos: set[tuple[str, str]] = field(default_factory=set)
+    photo_states: dict[tuple[str, str], PhotoState] = field(default_factory=dict)
+    orgs: dict[str, tuple[str, Fields]] = field(default_factory=dict)  # slug -> (short name, facts)
+    brands: dict[str, tuple[str, Fields]] = field(default_factory=dict)  # slug -> (brand name, fields)
     renamed: dict[str, str] = field(default_factory=dict)  # old slug -> new slug
 
 
+# ------------------------------------------------------------------ what each record shows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_text(v) for v in value)
+    return str(value).strip()
+
+
+def org_fields(org: Any) -> Fields:
+    """The facts of an organization that its page (or the office) shows, labelled in Chinese."""
+    space = org.space
+    pairs = [
+        ("全称", org.name),
+        ("简称", org.short_name),
+        ("组织类型", org.kind),
+        ("所属领域", org.sector),
+        ("上级党组织", org.parent),
+        ("下级党组织", org.children),
+        ("党员总数", org.members.total),
+        ("其中预备党员", org.members.probationary),
+        ("书记姓名", org.secretary.name),
+        ("书记职务", org.secretary.title),
+        ("办公电话", org.contact.phone),
+        ("办公地址", org.contact.address),
+        ("办公时间", org.contact.hours),
+        ("电子邮箱", org.contact.email),
+        ("位置", f"{org.location.lat}, {org.location.lon}" if org.location else None),
+        ("党组织简介", org.intro),
+        ("活动场所面积", space.area),
+        ("服务中心大厅面积", space.hall_area),
+        ("六有", space.liuyou),
+        ("六统一", space.liutongyi),
+        ("共享场所", space.shared_with),
+        ("阵地说明", space.note),
+        ("维护人", org.maintainers),
+        ("最近核实日期", org.updated),
+    ]
+    return tuple((label, _text(value)) for label, value in pairs)
+
+
+def brand_fields(brand: Any) -> Fields:
+    practices = "\n".join(f"{p.title}：{p.text.strip()}" for p in brand.practices)
+    honors = "\n".join(f"{h.year} {h.title}" + (f"（{h.by}）" if h.by else "") for h in brand.honors)
+    pairs = [
+        ("品牌名称", brand.name),
+        ("品牌口号", brand.slogan),
+        ("品牌类型", brand.model),
+        ("批次", brand.batch),
+        ("级别", brand.level),
+        ("创建年份", brand.year),
+        ("品牌理念", brand.idea),
+        ("主要做法", practices),
+        ("工作成效", brand.results),
+        ("所获荣誉", honors),
+        ("联建共创单位", brand.partners),
+    ]
+    return tuple((label, _text(value)) for label, value in pairs)
+
+
+def _period(m: Any) -> str:
+    return f"{m.start.isoformat()} 至 {m.end.isoformat()}"
+
+
+def item_fields(item: Item) -> Fields:
+    m = item.model
+    pairs: list[tuple[str, Any]] = [("标题", m.title)]
+    if item.kind == "notice":
+        pairs += [("公示类型", m.kind), ("公示期", _period(m))]
+        o = m.objection
+        pairs.append(("异议渠道", "；".join(_text(v) for v in (o.contact, o.phone, o.address, o.email) if v)))
+    else:
+        pairs += [("日期", item.date), ("类别", m.category)]
+        if m.vote is not None:
+            pairs.append(("票决结果", f"赞成 {m.vote.agree}，反对 {m.vote.against}，弃权 {m.vote.abstain}"))
+        pairs.append(("照片", [p.file for p in m.photos]))
+    pairs.append(("公开范围", audience(item)))
+    if m.withdrawn:
+        pairs.append(("撤回", f"{m.withdrawn.date.isoformat()}：{m.withdrawn.reason}"))
+    return tuple((label, _text(value)) for label, value in pairs)
+
+
+def _item(slug: str, item: Item, today: dt.date) -> PublicItem:
+    m = item.model
+    if is_published(item, today):
+        visibility = "public"
+    elif is_public(item):
+        visibility = "scheduled"
+    else:
+        visibility = "internal"
+    return PublicItem(
+        org=slug,
+        kind=item.kind,
+        stem=item.file.stem,
+        title=m.title,
+        date=item.date or today,
+        digest=hashlib.sha256(item.doc.text.encode()).hexdigest()[:16],
+        withdrawn=is_hidden(item),
+        path=item.doc.path,
+        status=notice_status(m, today) if item.kind == "notice" else "",
+        redacted=bool(m.redact),
+        visibility=visibility,
+        fields=item_fields(item),
+        body=item.doc.body,
+    )
+
+
+def _photo_state(entry: OrgEntry, slug: str, file: str, cache_dir: Path) -> PhotoState | None:
+    source = entry.dir / file
+    try:
+        key = cache_key(source)
+    except OSError:
+        return None  # validation reports it
+    renditions = cached_renditions(cache_dir, key)
+    shown = [r for r in renditions if r.ext == "jpg"]
+    if not shown:
+        return PhotoState(key, "")
+    rendition = next((r for r in shown if r.width >= 960), shown[-1])
+    return PhotoState(key, PhotoSet(key, source, slug, Path(file).stem, "", "", "", renditions).dest(rendition))
+
+
 def snapshot(ds: Dataset) -> Snapshot:
-    """The public face of a dataset, as far as a change can alter it."""
+    """The public face of a dataset (and its 党内 items, apart), as far as a change can alter it."""
     snap = Snapshot()
     renames = ds.town.get("renames")
     snap.renamed = {r.old: r.new for r in getattr(renames, "renames", [])}
@@ -59,18 +217,21 @@ def snapshot(ds: Dataset) -> Snapshot:
         if org is None:
             continue
         snap.pages[org_url(slug)] = org.short_name
+        snap.orgs[slug] = (org.short_name, org_fields(org))
         if org.brand is not None:
             snap.pages[brand_url(slug)] = org.brand.name
-        snap.photos.update((slug, ref.photo.file) for ref in web_photos(entry, ds.today))
+            snap.brands[slug] = (org.brand.name, brand_fields(org.brand))
+        for ref in web_photos(entry, ds.today):
+            snap.photos.add((slug, ref.photo.file))
+            state = _photo_state(entry, slug, ref.photo.file, ds.root / CACHE_DIR)
+            if state is not None:
+                snap.photo_states[(slug, ref.photo.file)] = state
         for item in [*entry.disclosures, *entry.notices]:
-            if not is_published(item, ds.today) or item.date is None:
+            if item.model is None or item.date is None:
                 continue
-            m = item.model
-            digest = hashlib.sha256(item.doc.text.encode()).hexdigest()[:16]
-            status = notice_status(m, ds.today) if item.kind == "notice" else ""
-            snap.items[(slug, item.kind, item.file.stem)] = PublicItem(
-                slug, item.kind, item.file.stem, m.title, item.date, digest, is_hidden(item), item.doc.path, status
-            )
+            public = _item(slug, item, ds.today)
+            bucket = {"public": snap.items, "scheduled": snap.scheduled, "internal": snap.internal}[public.visibility]
+            bucket[(slug, item.kind, item.file.stem)] = public
     return snap
 
 
@@ -91,6 +252,37 @@ def checkout(root: Path, revision: str, dest: Path) -> None:
         tar.extractall(dest, filter="data")
 
 
+# ------------------------------------------------------------------ comparing
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+    @property
+    def multiline(self) -> bool:
+        return "\n" in self.before or "\n" in self.after or len(self.before) > 60 or len(self.after) > 60
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A record that changed: an organization's facts, a brand, or an item; what changed in it."""
+
+    label: str  # e.g. a-cun：公示“发展党员公示”（2026-11-24）
+    fields: tuple[FieldChange, ...]
+    item: PublicItem | None = None
+
+
+@dataclass(frozen=True)
+class PhotoChange:
+    slug: str
+    file: str
+    before: PhotoState | None
+    after: PhotoState | None
+
+
 @dataclass
 class Change:
     added_pages: list[tuple[str, str]] = field(default_factory=list)
@@ -99,16 +291,58 @@ class Change:
     changed: list[PublicItem] = field(default_factory=list)
     withdrawn: list[PublicItem] = field(default_factory=list)
     opened: list[PublicItem] = field(default_factory=list)
+    scheduled: list[PublicItem] = field(default_factory=list)  # public from a later date (new or edited)
     photos_added: list[tuple[str, str]] = field(default_factory=list)
     photos_removed: list[tuple[str, str]] = field(default_factory=list)
+    photos_replaced: list[PhotoChange] = field(default_factory=list)
+    org_edits: list[Edit] = field(default_factory=list)
+    brand_edits: list[Edit] = field(default_factory=list)
+    item_edits: list[Edit] = field(default_factory=list)  # of changed and withdrawn public items
+    internal: list[tuple[str, Edit]] = field(default_factory=list)  # (what happened, edit) of 党内 items
+    photo_states: dict[tuple[str, str], PhotoChange] = field(default_factory=dict)  # added/removed photos' renditions
     errors: list[Diagnostic] = field(default_factory=list)
     invalid: list[Diagnostic] = field(default_factory=list)  # validation errors of the working tree
 
     @property
     def empty(self) -> bool:
+        """Whether the public site stays as it was (党内 changes do not count)."""
         return not any(
-            (self.added_pages, self.removed_pages, self.added, self.changed, self.withdrawn, self.photos_added, self.photos_removed)
-        )
+            (
+                self.added_pages, self.removed_pages, self.added, self.changed, self.withdrawn, self.scheduled,
+                self.photos_added, self.photos_removed, self.photos_replaced, self.org_edits, self.brand_edits,
+            )
+        )  # fmt: skip
+
+
+def _field_changes(before: Fields, after: Fields) -> tuple[FieldChange, ...]:
+    old, new = dict(before), dict(after)
+    labels = [label for label, _ in after] + [label for label, _ in before if label not in new]
+    return tuple(FieldChange(label, old.get(label, ""), new.get(label, "")) for label in labels if old.get(label, "") != new.get(label, ""))
+
+
+_KIND = {"notice": "公示", "disclosure": "公开事项"}
+_INTERNAL_KIND = {"notice": "公示", "disclosure": "事项"}
+
+
+def _item_line(item: PublicItem) -> str:
+    kind = (_INTERNAL_KIND if item.visibility == "internal" else _KIND)[item.kind]
+    return f"{item.org}：{kind}“{item.title}”（{item.date.isoformat()}）"
+
+
+def _removed(old: PublicItem, reason: str = "") -> Diagnostic:
+    what = "公示" if old.kind == "notice" else "党务公开事项"
+    state = "（已撤回，撤回记录仍在网站上）" if old.withdrawn else ""
+    if old.withdrawn:
+        fix = "不要删除文件：恢复它。已撤回的事项在网站上保留“已撤回”记录，文件要一直留着"
+    else:
+        fix = "不要删除文件：恢复它，并在字段区加上 withdrawn: {date: 撤回日期, reason: 撤回原因}（误发个人信息时再加 redact: true）"
+    title = "（内容已删除的事项）" if old.redacted else old.title
+    message = f"已发布的{what}“{title}”{state}{reason or '被删除'}"
+    return Diagnostic(old.path, 1, 1, Severity.ERROR, "diff-item-removed", message, old.stem, fix)
+
+
+def _moved(key: tuple[str, str, str], renamed: dict[str, str]) -> tuple[str, str, str]:
+    return (renamed.get(key[0], key[0]), key[1], key[2])
 
 
 def compare(before: Snapshot, after: Snapshot, today: dt.date) -> Change:
@@ -126,36 +360,104 @@ def compare(before: Snapshot, after: Snapshot, today: dt.date) -> Change:
                            f"组织改名或合并时，在 {TOWN_DIR.as_posix()}/renames.yml 里登记 from: {slug} 和 to: 新代号，旧网址会自动跳转")
             )  # fmt: skip
     previous = {v: k for k, v in after.renamed.items()}
+
+    def old_of(store: dict[tuple[str, str, str], PublicItem], key: tuple[str, str, str]) -> PublicItem | None:
+        return store.get(key) or store.get((previous.get(key[0], key[0]), *key[1:]))
+
+    for slug, (name, facts) in sorted(after.orgs.items()):
+        old_org = before.orgs.get(slug) or before.orgs.get(previous.get(slug, slug))
+        if old_org is not None and (fields := _field_changes(old_org[1], facts)):
+            change.org_edits.append(Edit(f"{slug}：{name}", fields))
+    for slug, (name, facts) in sorted(after.brands.items()):
+        old_brand = before.brands.get(slug) or before.brands.get(previous.get(slug, slug))
+        if old_brand is not None and (fields := _field_changes(old_brand[1], facts)):
+            change.brand_edits.append(Edit(f"{slug}：品牌“{name}”", fields))
+
+    _compare_public(before, after, change, old_of)
+    _compare_internal(before, after, change, old_of)
+    _compare_photos(before, after, change)
+    return change
+
+
+def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: Any) -> None:
     for key, item in sorted(after.items.items()):
-        old = before.items.get(key) or before.items.get((previous.get(key[0], key[0]), *key[1:]))
+        old = old_of(before.items, key)
         if old is None:
             change.added.append(item)
             if item.kind == "notice" and item.status in ("open", "upcoming"):
                 change.opened.append(item)
-        elif item.withdrawn and not old.withdrawn:
+            continue
+        if item.withdrawn and not old.withdrawn:
             change.withdrawn.append(item)
         elif item.digest != old.digest:
             change.changed.append(item)
+        else:
+            continue
+        change.item_edits.append(_item_edit(old, item))
+    for key, item in sorted(after.scheduled.items()):
+        old = old_of(before.scheduled, key)
+        if old is None or old.digest != item.digest:
+            change.scheduled.append(item)
     for key, old in sorted(before.items.items()):
-        moved = (after.renamed.get(key[0], key[0]), *key[1:])  # a renamed organization keeps its items
-        if key in after.items or moved in after.items or old.withdrawn:
+        moved = _moved(key, after.renamed)  # a renamed organization keeps its items
+        if key in after.items or moved in after.items:
             continue
-        published = old.date <= today
-        if not published:
+        if key in after.scheduled or moved in after.scheduled:
+            change.errors.append(_removed(old, "的日期被改到以后，已公开的内容会从网站上消失"))
+        elif key in after.internal or moved in after.internal:
+            change.errors.append(_removed(old, "被改为党内事项，已公开的内容会从网站上消失"))
+        else:
+            change.errors.append(_removed(old))
+
+
+def _item_edit(old: PublicItem, new: PublicItem) -> Edit:
+    if new.redacted and not old.redacted:  # personal data published by mistake: never repeat it here
+        redacted = FieldChange("删除内容", "", "redact: true，只保留“已撤回”记录")
+        return Edit(f"{new.org}：{_KIND[new.kind]}（{new.date.isoformat()}）", (redacted,), new)
+    fields = list(_field_changes(old.fields, new.fields))
+    if old.body != new.body and not new.redacted:
+        fields.append(FieldChange("正文", old.body, new.body))
+    return Edit(_item_line(new), tuple(fields), new)
+
+
+def _compare_internal(before: Snapshot, after: Snapshot, change: Change, old_of: Any) -> None:
+    for key, item in sorted(after.internal.items()):
+        old = old_of(before.internal, key)
+        if old is None:
+            was_public = old_of(before.items, key) or old_of(before.scheduled, key)
+            change.internal.append(("由公开改为党内" if was_public else "新增", Edit(_item_line(item), (), item)))
             continue
-        what = "公示" if old.kind == "notice" else "党务公开事项"
-        fix = "不要删除文件：恢复它，并在字段区加上 withdrawn: {date: 撤回日期, reason: 撤回原因}（误发个人信息时再加 redact: true）"
-        message = f"已发布的{what}“{old.title}”被删除"
-        change.errors.append(Diagnostic(old.path, 1, 1, Severity.ERROR, "diff-item-removed", message, old.stem, fix))
+        fields = list(_field_changes(old.fields, item.fields))
+        if old.body != item.body:
+            fields.append(FieldChange("正文", "", ""))  # 党内: only that it changed
+        if fields:
+            change.internal.append(("修改", Edit(_item_line(item), tuple(fields), item)))
+    for key, old in sorted(before.internal.items()):
+        moved = _moved(key, after.renamed)
+        if not any(k in store for k in (key, moved) for store in (after.internal, after.items, after.scheduled)):
+            change.internal.append(("删除", Edit(_item_line(old), (), old)))
+        elif moved in after.items or key in after.items or moved in after.scheduled or key in after.scheduled:
+            change.internal.append(("改为向社会公开", Edit(_item_line(old), (), old)))
+
+
+def _compare_photos(before: Snapshot, after: Snapshot, change: Change) -> None:
     change.photos_added = sorted(after.photos - before.photos)
     change.photos_removed = sorted(before.photos - after.photos)
-    return change
+    for key in change.photos_added:
+        change.photo_states[key] = PhotoChange(*key, None, after.photo_states.get(key))
+    for key in change.photos_removed:
+        change.photo_states[key] = PhotoChange(*key, before.photo_states.get(key), None)
+    for key in sorted(before.photos & after.photos):
+        old, new = before.photo_states.get(key), after.photo_states.get(key)
+        if old is not None and new is not None and old.key != new.key:
+            change.photos_replaced.append(PhotoChange(*key, old, new))
 
 
 def diff(root: Path, revision: str, today: dt.date) -> Change:
     """Compare the town at `revision` with the working tree under `root`."""
     with tempfile.TemporaryDirectory(prefix="party365-diff-") as tmp:
         checkout(root, revision, Path(tmp))
+        _share_photo_cache(root, Path(tmp))
         before = snapshot(validate(Path(tmp), today).dataset)
     result = validate(root, today)
     change = compare(before, snapshot(result.dataset), today)
@@ -163,32 +465,123 @@ def diff(root: Path, revision: str, today: dt.date) -> Change:
     return change
 
 
-_KIND = {"notice": "公示", "disclosure": "公开事项"}
+def _share_photo_cache(root: Path, tmp: Path) -> None:
+    """Let the base revision's photos use the working tree's rendition cache (keyed by content,
+    safe to share), so an unchanged photo is not decoded again for the comparison."""
+    cache = root / CACHE_DIR
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        (tmp / CACHE_DIR).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / CACHE_DIR).symlink_to(cache.resolve(), target_is_directory=True)
+    except OSError:
+        pass  # no shared cache: the base's photos are decoded in the temporary folder
 
 
-def _item_line(item: PublicItem) -> str:
-    return f"{item.org}：{_KIND[item.kind]}“{item.title}”（{item.date.isoformat()}）"
+# ------------------------------------------------------------------ reports
 
 
-def _sections(change: Change) -> list[tuple[str, list[str]]]:
+def _body_diff(before: str, after: str) -> list[str]:
+    """A few changed lines: 删去 (before) and 加上 (after), then how many more."""
+    lines: list[str] = []
+    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        text = line[1:].strip()
+        if text:
+            lines.append(("删去：" if line.startswith("-") else "加上：") + text)
+    if len(lines) > BODY_LINES:
+        lines = [*lines[:BODY_LINES], f"……另有 {len(lines) - BODY_LINES} 行改动"]
+    return lines
+
+
+def _field_lines(fc: FieldChange, *, internal: bool = False) -> list[str]:
+    if fc.label == "正文" and internal:
+        return ["正文有修改（党内事项，不显示内容）"]
+    if fc.label == "正文" or fc.multiline:
+        return [f"{fc.label}有修改：", *(f"  {line}" for line in _body_diff(fc.before, fc.after))]
+    return [f"{fc.label}：{fc.before or '（空）'} → {fc.after or '（空）'}"]
+
+
+def _edit_lines(edit: Edit, *, internal: bool = False) -> list[str]:
+    return [line for fc in edit.fields for line in _field_lines(fc, internal=internal)]
+
+
+def _photo_name(p: PhotoChange) -> str:
+    return f"{p.slug}/{p.file}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a section, with the detail lines under it."""
+
+    text: str
+    details: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # Markdown only: (label, path relative to the site root)
+
+
+def _edits(edits: Iterable[Edit]) -> list[Entry]:
+    return [Entry(e.label, tuple(_edit_lines(e))) for e in edits]
+
+
+def _photo_entries(keys: Iterable[tuple[str, str]], change: Change) -> list[Entry]:
+    entries = []
+    for key in keys:
+        p = change.photo_states.get(key)
+        links: tuple[tuple[str, str], ...] = ()
+        if p is not None and p.after is not None and p.after.preview:
+            links = (("预览", p.after.preview),)
+        elif p is not None and p.before is not None and p.before.preview:
+            links = (("原来的", p.before.preview),)
+        entries.append(Entry(f"{key[0]}/{key[1]}", (), links))
+    return entries
+
+
+def _sections(change: Change) -> list[tuple[str, list[Entry]]]:
+    edits = {(e.item.org, e.item.kind, e.item.stem): e for e in change.item_edits if e.item is not None}
+
+    def item_entries(items: list[PublicItem]) -> list[Entry]:
+        out = []
+        for i in items:
+            edit = edits.get((i.org, i.kind, i.stem))
+            out.append(Entry(edit.label if edit else _item_line(i), tuple(_edit_lines(edit)) if edit else ()))
+        return out
+
+    replaced = []
+    for p in change.photos_replaced:
+        links = (("更换前", p.before.preview if p.before else ""), ("更换后", p.after.preview if p.after else ""))
+        replaced.append(Entry(f"{_photo_name(p)}（照片内容已更换，文件名没变）", (), tuple(link for link in links if link[1])))
     return [
-        ("新增页面", [f"{url}（{title}）" for url, title in change.added_pages]),
-        ("删除页面", [f"{url}（{title}）" for url, title in change.removed_pages]),
-        ("新开始的公示", [_item_line(i) for i in change.opened]),
-        ("新增公开内容", [_item_line(i) for i in change.added if i not in change.opened]),
-        ("修改的公开内容", [_item_line(i) for i in change.changed]),
-        ("撤回的公开内容", [_item_line(i) for i in change.withdrawn]),
-        ("新增照片", [f"{slug}/{file}" for slug, file in change.photos_added]),
-        ("删除照片", [f"{slug}/{file}" for slug, file in change.photos_removed]),
+        ("新增页面", [Entry(f"{url}（{title}）") for url, title in change.added_pages]),
+        ("删除页面", [Entry(f"{url}（{title}）") for url, title in change.removed_pages]),
+        ("新开始的公示", [Entry(_item_line(i)) for i in change.opened]),
+        ("新增公开内容", [Entry(_item_line(i)) for i in change.added if i not in change.opened]),
+        ("定时发布的公开内容", [Entry(f"{i.org}：{_KIND[i.kind]}“{i.title}”将于 {i.date.isoformat()} 发布") for i in change.scheduled]),
+        ("组织信息的修改", _edits(change.org_edits)),
+        ("党建品牌的修改", _edits(change.brand_edits)),
+        ("修改的公开内容", item_entries(change.changed)),
+        ("撤回的公开内容", item_entries(change.withdrawn)),
+        ("新增照片", _photo_entries(change.photos_added, change)),
+        ("更换的照片", replaced),
+        ("删除照片", _photo_entries(change.photos_removed, change)),
     ]
+
+
+INTERNAL_TITLE = "党内事项（不公开，不上网站；审核人同样负责）"
+
+
+def _internal_entries(change: Change) -> list[Entry]:
+    return [Entry(f"{what}：{edit.label}", tuple(_edit_lines(edit, internal=True))) for what, edit in change.internal]
 
 
 def render_text(change: Change) -> str:
     lines = []
-    for title, entries in _sections(change):
+    internal = _internal_entries(change)
+    for title, entries in [*_sections(change), (INTERNAL_TITLE, internal)]:
         if entries:
             lines.append(f"{title}（{len(entries)}）：")
-            lines += [f"  - {e}" for e in entries]
+            for e in entries:
+                lines.append(f"  - {e.text}")
+                lines += [f"      {d}" for d in e.details]
     if change.empty:
         lines.append("这次改动不影响公开网站。")
     lines += [format_text(d) for d in change.errors + change.invalid]
@@ -201,6 +594,13 @@ def _verdict(change: Change) -> str:
     return f"结论：有 {problems} 个错误，需要修改后才能合并。" if problems else "结论：可以合并。"
 
 
+def _md_entry(e: Entry) -> list[str]:
+    links = "".join(f" [{label}]({path})" for label, path in e.links)
+    lines = [f"- {e.text}{links}"]
+    lines += [f"  - {d.strip()}" if not d.startswith("  ") else f"    - {d.strip()}" for d in e.details]
+    return lines
+
+
 def render_markdown(change: Change) -> str:
     lines = ["### 这次改动对公开网站的影响", ""]
     if change.empty:
@@ -208,8 +608,15 @@ def render_markdown(change: Change) -> str:
     for title, entries in _sections(change):
         if entries:
             lines += [f"**{title}（{len(entries)}）**", ""]
-            lines += [f"- {e}" for e in entries]
+            for e in entries:
+                lines += _md_entry(e)
             lines.append("")
+    internal = _internal_entries(change)
+    if internal:
+        lines += [f"### {INTERNAL_TITLE}（{len(internal)}）", ""]
+        for e in internal:
+            lines += _md_entry(e)
+        lines.append("")
     if change.errors or change.invalid:
         lines += ["**需要修改**", ""]
         lines += [f"- `{d.path}:{d.line}:{d.col}` [{d.rule}] {d.message}。修改：{d.fix}" for d in change.errors + change.invalid]
@@ -222,15 +629,32 @@ def render_json(change: Change) -> str:
     def item(i: PublicItem) -> dict[str, str]:
         return {"org": i.org, "kind": i.kind, "id": i.stem, "title": i.title, "date": i.date.isoformat()}
 
+    def edit(e: Edit, *, internal: bool = False) -> dict[str, Any]:
+        return {
+            "record": e.label,
+            "fields": [
+                {"field": f.label, **({} if internal and f.label == "正文" else {"before": f.before, "after": f.after})} for f in e.fields
+            ],
+        }
+
+    def photo(p: PhotoChange) -> dict[str, str]:
+        return {"photo": _photo_name(p), "before": p.before.preview if p.before else "", "after": p.after.preview if p.after else ""}
+
     payload = {
         "added_pages": [u for u, _ in change.added_pages],
         "removed_pages": [u for u, _ in change.removed_pages],
         "opened_notices": [item(i) for i in change.opened],
         "added": [item(i) for i in change.added],
+        "scheduled": [item(i) for i in change.scheduled],
         "changed": [item(i) for i in change.changed],
         "withdrawn": [item(i) for i in change.withdrawn],
+        "org_changes": [edit(e) for e in change.org_edits],
+        "brand_changes": [edit(e) for e in change.brand_edits],
+        "item_changes": [edit(e) for e in change.item_edits],
         "photos_added": [f"{s}/{f}" for s, f in change.photos_added],
         "photos_removed": [f"{s}/{f}" for s, f in change.photos_removed],
+        "photos_replaced": [photo(p) for p in change.photos_replaced],
+        "internal": [{"change": what, **edit(e, internal=True)} for what, e in change.internal],
         "errors": [
             {"path": d.path, "line": d.line, "rule": d.rule, "message": d.message, "fix": d.fix} for d in change.errors + change.invalid
         ],

@@ -292,6 +292,11 @@ def _load_entry(folder: Path) -> tuple[Rendition, ...] | None:
     return tuple(Rendition(w, h, ext, folder / name) for w, h, ext, name in made)
 
 
+def cached_renditions(cache_dir: Path, key: str) -> tuple[Rendition, ...]:
+    """The renditions of the photo with cache key `key`, or () while it is not in the cache."""
+    return _load_entry(cache_dir / key[:2] / key) or ()
+
+
 @dataclass(frozen=True)
 class _Ref:
     slug: str

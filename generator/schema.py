@@ -344,6 +344,15 @@ class Town(_Model):
     quotas: Quotas = Field(default_factory=Quotas, title="品牌指标")
     publish_assessments: bool = Field(False, title="公开考核评价", description="红黄绿牌原因和书记 5A 档是否在网站上公开")
     office: Office = Field(title="镇级负责部门")
+    published_manifest: str | None = Field(
+        None,
+        title="已发布网站的清单",
+        description=(
+            "已上线网站的 data/manifest.json 的网址（如 https://dangjian.example.gov.cn/data/manifest.json）或本机路径；"
+            "每次构建都和它比较，已发布的记录不能无故消失。网站第一次发布以后再填写"
+        ),
+        pattern=r"^\S+$",
+    )
 
 
 class Phase(_Model):

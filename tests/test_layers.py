@@ -25,7 +25,7 @@ LAYERS = {
     "publication": 3, "markup": 3, "standards": 3, "templating": 3,
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
     "validate": 5,
-    "site": 6, "printing": 6, "changes": 6, "codeowners": 6, "report": 6, "scaffold": 6,
+    "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "report": 6, "scaffold": 6,
     "cli": 7, "plugin": 7, "__main__": 7,
 }  # fmt: skip
 

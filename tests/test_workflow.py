@@ -90,6 +90,202 @@ def test_unknown_revision(repo: Town, cli_run) -> None:
     assert result.code == 1 and "找不到版本 no-such-branch" in result.err
 
 
+# ------------------------------------------------------------------ field by field
+
+
+BRAND = "brand:\n  name: 样板品牌\n  slogan: 旧口号\n  model: 美丽和谐型\n  batch: 二期\n  photos:\n    - {file: photos/b.jpg, alt: 品牌照片, consent: true}\n"
+
+
+def _jpeg(colour: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def full_repo(town: Town) -> Town:
+    """One commit: an organization with a brand and its photo, a published disclosure, a 党内
+    item, a withdrawn item (its tombstone is public) and an open notice."""
+    town.add_org("a-cun", brand=BRAND)
+    town.write("organizations/a-cun/photos/b.jpg", _jpeg("red"))
+    town.write("organizations/a-cun/disclosures/2026-11-02-dangfei.md", disclosure_md("党费").replace("title: 党费", "title: 第三季度党费"))
+    town.write(
+        "organizations/a-cun/disclosures/2026-11-03-neibu.md",
+        disclosure_md("党内通报", extra="audience: 党内\n", body="涉及张三的情况。\n"),
+    )
+    town.write(
+        "organizations/a-cun/disclosures/2026-11-04-cuowu.md",
+        disclosure_md("党费", extra="withdrawn: {date: 2026-11-20, reason: 金额有误}\n").replace("title: 党费", "title: 发错的通知"),
+    )
+    town.write(
+        "organizations/a-cun/notices/2026-11-24-fazhan.md",
+        notice_md("2026-11-24", "2026-11-30").replace("title: 公示", "title: 发展党员公示"),
+    )
+    _git(town.root, "init", "-q", "-b", "main")
+    _git(town.root, "add", "-A")
+    _git(town.root, "commit", "-q", "-m", "first")
+    return town
+
+
+def _edit(town: Town, rel: str, old: str, new: str) -> None:
+    path = town.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _diff(town: Town, cli_run, fmt: str = "text"):
+    return cli_run("diff", "main", "--root", str(town.root), "--today", "2026-11-26", "--format", fmt)
+
+
+ORG = "organizations/a-cun/org.yml"
+
+
+def test_diff_shows_a_changed_phone_and_secretary(full_repo: Town, cli_run) -> None:
+    _edit(full_repo, ORG, "phone: 0519-88001234", "phone: 0519-88009999")
+    _edit(full_repo, ORG, "name: 王某某", "name: 李某某")
+    text = _diff(full_repo, cli_run)
+    assert text.code == 0, text.out
+    assert text.out == (
+        "组织信息的修改（1）：\n"
+        "  - a-cun：样板村党委\n"
+        "      书记姓名：王某某 → 李某某\n"
+        "      办公电话：0519-88001234 → 0519-88009999\n"
+        "结论：可以合并。\n"
+    )
+    markdown = _diff(full_repo, cli_run, "markdown").out
+    assert (
+        "**组织信息的修改（1）**\n\n- a-cun：样板村党委\n  - 书记姓名：王某某 → 李某某\n  - 办公电话：0519-88001234 → 0519-88009999\n"
+        in markdown
+    )
+    assert "这次改动不影响公开网站" not in markdown
+
+
+def test_diff_shows_a_changed_slogan(full_repo: Town, cli_run) -> None:
+    _edit(full_repo, ORG, "slogan: 旧口号", "slogan: 新口号")
+    assert "党建品牌的修改（1）：\n  - a-cun：品牌“样板品牌”\n      品牌口号：旧口号 → 新口号\n" in _diff(full_repo, cli_run).out
+    assert (
+        "**党建品牌的修改（1）**\n\n- a-cun：品牌“样板品牌”\n  - 品牌口号：旧口号 → 新口号\n" in _diff(full_repo, cli_run, "markdown").out
+    )
+
+
+def test_diff_shows_photo_bytes_replaced_under_the_same_name(full_repo: Town, cli_run) -> None:
+    from generator.images import PhotoSet, Rendition, cache_key
+
+    before = cache_key(full_repo.root / "organizations/a-cun/photos/b.jpg")
+    full_repo.write("organizations/a-cun/photos/b.jpg", _jpeg("blue"))
+    after = cache_key(full_repo.root / "organizations/a-cun/photos/b.jpg")
+    text = _diff(full_repo, cli_run)
+    assert "更换的照片（1）：\n  - a-cun/photos/b.jpg（照片内容已更换，文件名没变）\n" in text.out
+    assert "这次改动不影响公开网站" not in text.out
+    rendition = Rendition(64, 48, "jpg", Path("x"))
+    old, new = (PhotoSet(key, Path("b.jpg"), "a-cun", "b", "", "", "").dest(rendition) for key in (before, after))
+    assert old != new and old.startswith("photos/a-cun/b-")  # the file names the site publishes
+    markdown = _diff(full_repo, cli_run, "markdown").out
+    assert f"- a-cun/photos/b.jpg（照片内容已更换，文件名没变） [更换前]({old}) [更换后]({new})\n" in markdown
+    payload = json.loads(_diff(full_repo, cli_run, "json").out)
+    assert payload["photos_replaced"] == [{"photo": "a-cun/photos/b.jpg", "before": old, "after": new}]
+
+
+def test_diff_shows_a_notice_period_moved(full_repo: Town, cli_run) -> None:
+    full_repo.write(
+        "organizations/a-cun/notices/2026-11-24-fazhan.md",
+        notice_md("2026-11-24", "2026-12-02").replace("title: 公示", "title: 发展党员公示"),
+    )
+    expected = "  - a-cun：公示“发展党员公示”（2026-11-24）\n      公示期：2026-11-24 至 2026-11-30 → 2026-11-24 至 2026-12-02\n"
+    assert "修改的公开内容（1）：\n" + expected in _diff(full_repo, cli_run).out
+    markdown = _diff(full_repo, cli_run, "markdown").out
+    assert "- a-cun：公示“发展党员公示”（2026-11-24）\n  - 公示期：2026-11-24 至 2026-11-30 → 2026-11-24 至 2026-12-02\n" in markdown
+
+
+def test_diff_shows_a_body_edit_as_a_short_text_diff(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "正文内容。\n", "正文内容有改动。\n第二段。\n")
+    text = _diff(full_repo, cli_run).out
+    assert (
+        "  - a-cun：公开事项“第三季度党费”（2026-11-02）\n      正文有修改：\n        删去：正文内容。\n        加上：正文内容有改动。\n        加上：第二段。\n"
+        in text
+    )
+
+
+def test_diff_shows_a_withdrawal_and_redaction(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\nwithdrawn: {date: 2026-11-25, reason: 金额有误}\n")
+    assert (
+        "撤回的公开内容（1）：\n  - a-cun：公开事项“第三季度党费”（2026-11-02）\n      撤回：（空） → 2026-11-25：金额有误\n"
+        in _diff(full_repo, cli_run).out
+    )
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\nredact: true\n")
+    _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
+    text = _diff(full_repo, cli_run).out
+    assert "撤回的公开内容（1）：\n  - a-cun：公开事项（2026-11-02）\n      删除内容：（空） → redact: true，只保留“已撤回”记录\n" in text
+    assert "身份证号" not in text and "第三季度党费" not in text  # nothing of a redacted item is repeated
+
+
+def test_diff_refuses_deleting_a_tombstone(full_repo: Town, cli_run) -> None:
+    (full_repo.root / "organizations/a-cun/disclosures/2026-11-04-cuowu.md").unlink()
+    text = _diff(full_repo, cli_run)
+    assert text.code == 1
+    line = (
+        "organizations/a-cun/disclosures/2026-11-04-cuowu.md:1:1: 错误 [diff-item-removed] "
+        "已发布的党务公开事项“发错的通知”（已撤回，撤回记录仍在网站上）被删除（发现：2026-11-04-cuowu） "
+        "修改：不要删除文件：恢复它。已撤回的事项在网站上保留“已撤回”记录，文件要一直留着"
+    )
+    assert line in text.out.splitlines()
+    markdown = _diff(full_repo, cli_run, "markdown").out
+    assert (
+        "- `organizations/a-cun/disclosures/2026-11-04-cuowu.md:1:1` [diff-item-removed] 已发布的党务公开事项“发错的通知”（已撤回"
+        in markdown
+    )
+
+
+def test_diff_refuses_making_a_published_item_internal(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\naudience: 党内\n")
+    text = _diff(full_repo, cli_run)
+    assert text.code == 1 and "[diff-item-removed] 已发布的党务公开事项“第三季度党费”被改为党内事项" in text.out
+
+
+def test_diff_reports_internal_items_apart_without_their_body(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-03-neibu.md"
+    _edit(full_repo, rel, "涉及张三的情况。", "涉及李四的情况。")
+    full_repo.write(
+        "organizations/a-cun/disclosures/2026-11-05-kunnan.md", disclosure_md("党内通报", extra="audience: 党内\n", body="困难党员王五。\n")
+    )
+    text = _diff(full_repo, cli_run)
+    assert text.code == 0
+    assert text.out == (
+        "党内事项（不公开，不上网站；审核人同样负责）（2）：\n"
+        "  - 修改：a-cun：事项“党内通报”（2026-11-03）\n"
+        "      正文有修改（党内事项，不显示内容）\n"
+        "  - 新增：a-cun：事项“党内通报”（2026-11-05）\n"
+        "这次改动不影响公开网站。\n"
+        "结论：可以合并。\n"
+    )
+    for fmt in ("markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "张三" not in out and "李四" not in out and "王五" not in out
+    markdown = _diff(full_repo, cli_run, "markdown").out
+    assert (
+        "### 党内事项（不公开，不上网站；审核人同样负责）（2）\n\n- 修改：a-cun：事项“党内通报”（2026-11-03）\n  - 正文有修改（党内事项，不显示内容）\n"
+        in markdown
+    )
+
+
+def test_diff_announces_a_future_item(full_repo: Town, cli_run) -> None:
+    full_repo.write(
+        "organizations/a-cun/disclosures/2026-12-01-nianzhong.md", disclosure_md("党费").replace("title: 党费", "title: 年终总结")
+    )
+    text = _diff(full_repo, cli_run)
+    assert text.code == 0
+    assert "定时发布的公开内容（1）：\n  - a-cun：公开事项“年终总结”将于 2026-12-01 发布\n" in text.out
+    assert "**定时发布的公开内容（1）**\n\n- a-cun：公开事项“年终总结”将于 2026-12-01 发布\n" in _diff(full_repo, cli_run, "markdown").out
+
+
 def test_codeowners_for_the_demo_town_is_current(cli_run) -> None:
     result = cli_run("codeowners", "--root", str(REPO), "--check")
     assert result.code == 0, result.err

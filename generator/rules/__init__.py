@@ -31,10 +31,16 @@ DIFF_RULES = {
     "diff-page-removed": "已发布的组织页面被删除且没有登记改名（旧网址会失效）",
 }
 
+# Rules of the build's comparison with the deployed site's manifest (generator.manifest).
+MANIFEST_RULES = {
+    "manifest-record-dropped": "已上线网站上的组织、公开事项或公示在这次构建中消失（应保留并标记撤回，或登记改名）",
+    "manifest-unavailable": "读不到已上线网站的清单（published_manifest），没能核对已发布的记录",
+}
+
 
 def all_rules() -> dict[str, str]:
     """Every rule id with a one-line description, for docs and tests."""
-    rules = {**LOADER_RULES, **DIFF_RULES}
+    rules = {**LOADER_RULES, **DIFF_RULES, **MANIFEST_RULES}
     for module in MODULES:
         rules.update(module.RULES)
     return rules

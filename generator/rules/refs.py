@@ -21,7 +21,7 @@ RESERVED_SLUGS = frozenset(
         # sections of the site (generator/site/build.py) and their index pages
         "index", "readme", "dangwu", "gongshi", "pinpai", "fengjingxian", "anli", "jindu", "data", "guide", "schema",
         # MkDocs, Material and the generated files
-        "assets", "search", "photos", "stylesheets", "javascripts", "sitemap", "feed", "404", "site", "static",
+        "assets", "search", "photos", "stylesheets", "javascripts", "sitemap", "feed", "404", "site", "static", "manifest",
         # the repository itself
         "content", "organizations", "generator", "overrides", "tools", "tests", "bench",
     }

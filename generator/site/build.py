@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import manifest
 from ..charts import bar_chart
 from ..dates import quarter_label
 from ..images import PhotoReport, PhotoSet
@@ -152,6 +153,7 @@ class SiteBuilder:
             self._render_open_data,
             self._render_redirects,
             self._add_photos,
+            self._write_manifest,
         ]
 
     def _render_collections(self) -> None:
@@ -208,6 +210,14 @@ class SiteBuilder:
 
     def _add_photos(self) -> None:
         self.files.update(self.photos.files())
+
+    def _write_manifest(self) -> None:
+        """What this build publishes, for the next build to compare with (generator.manifest)."""
+        urls = manifest.page_urls(self.files)
+        shown = {url: page.filled() for url, path in urls.items() if isinstance(page := self.files[path], Page)}
+        records = manifest.public_records(self.ds, shown)
+        photos = sorted(self.photos.files())
+        self.files[manifest.MANIFEST_PATH] = manifest.manifest_json(records, self.options.site_url, list(urls), photos)
 
     def _render_home(self) -> None:
         self._render_page(

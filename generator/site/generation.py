@@ -10,6 +10,7 @@ from .. import printing
 from ..diagnostics import DataError, Diagnostic
 from ..images import CACHE_DIR, PhotoReport, prepare_photos
 from ..loader import load_yaml
+from ..manifest import check_published
 from ..project import TOWN_DIR, TOWN_FILES, Dataset
 from ..rules.schema import validate_document
 from ..schema import Town
@@ -43,13 +44,17 @@ class Generated:
 def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
     """Every generated file of the site, after validating the data and rendering the photos.
 
-    Raises DataError, carrying every diagnostic, when the data has errors or a photo cannot be
-    decoded: nothing is rendered from invalid data.
+    Raises DataError, carrying every diagnostic, when the data has errors, when a record the
+    deployed site lists (town.yml `published_manifest`) would be dropped without a withdrawal,
+    or when a photo cannot be decoded: nothing is rendered from invalid data.
     """
     result = validate(root, today)
     if result.errors:
         raise DataError(result.diagnostics)
     options = options_from_town(result)
+    dropped, unavailable = check_published(result.dataset, options.site_url, result.dataset.town["town"].published_manifest)
+    if dropped:  # a published record would vanish: refuse before anything is written
+        raise DataError(dropped + result.warnings)
     slugs = {slug for slug, entry in result.dataset.orgs.items() if entry.model is not None}
     photos = prepare_photos(result.dataset, slugs, cache_dir or root / CACHE_DIR)
     if photos.diagnostics:
@@ -57,7 +62,7 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
     builder = SiteBuilder(result, options, photos, booklets)
     files = builder.build()
-    return Generated(files, result.warnings, photos.processed, photos.reused, print_problem, builder.search)
+    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem, builder.search)
 
 
 def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:
