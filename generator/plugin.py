@@ -10,7 +10,8 @@ It translates MkDocs events into calls to the core:
   page's front matter escaped for the theme;
 - `on_post_page`, `on_post_template`: every HTML page sealed with its Content-Security-Policy;
 - `on_post_build`: Pagefind indexes the finished pages (`site.search`: the templates decide what is
-  indexed, the adapter only runs the indexer); last of all, the finished site is switched into place (`generator.staging`: MkDocs writes into a staging directory, so a
+  indexed, the adapter only runs the indexer); last of all, the finished site is switched into
+  place (`generator.staging`: MkDocs writes into a staging directory, so a
   killed or failed build never leaves a half-written site);
 - `on_build_error`: the staging directory is dropped, the previous site stays;
 - `on_serve`: watch organizations/ and content/_town/.

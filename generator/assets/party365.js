@@ -244,7 +244,13 @@
     return pagefind;
   }
 
-  function unspace(text) { return text.replace(/\u200a/g, ""); }
+  /* Pagefind's text back as written: the separators between the indexed characters go (U+200A
+     in titles and metadata; in excerpts, spaces with or without U+200B), also across the
+     <mark> tags of an excerpt. */
+  var SPACED = new RegExp(
+    "([" + CJK + "0-9A-Za-z](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
+    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[0-9])", "g");
+  function unspace(text) { return text.replace(SPACED, "$1$2").replace(/[\u200a\u200b]/g, ""); }
 
   /* Each part the reader typed (split at spaces) as a phrase of its characters. */
   function phrases(query) {
@@ -306,9 +312,11 @@
     return out;
   }
 
+  /* The filters: each choice is a Pagefind filter of its own (`gongshi:1` on the pages; see
+     generator/site/search.py for why one value each). */
   var SEARCH_FILTERS = [
-    ["bankuai", "板块", ["机关事业单位党组织板块", "村（社区）党组织板块", "企业党组织板块"]],
-    ["kind", "类型", ["公开事项", "公示", "品牌", "案例"]]
+    ["bankuai", "板块", [["jiguan", "机关事业单位党组织板块"], ["cun-shequ", "村（社区）党组织板块"], ["qiye", "企业党组织板块"]]],
+    ["kind", "类型", [["gongkai", "公开事项"], ["gongshi", "公示"], ["pinpai", "品牌"], ["anli", "案例"]]]
   ];
 
   function searchDialog() {
@@ -332,7 +340,7 @@
       label.textContent = f[1] + " ";
       var select = document.createElement("select");
       select.name = f[0];
-      [["", "全部"]].concat(f[2].map(function (v) { return [v, v]; })).forEach(function (o) {
+      [["", "全部"]].concat(f[2]).forEach(function (o) {
         var option = document.createElement("option");
         option.value = o[0];
         option.textContent = o[1];
@@ -348,13 +356,14 @@
     var timer = null, asked = 0;
     function run() {
       var query = input.value.trim(), selected = {};
-      SEARCH_FILTERS.forEach(function (f) { if (form.elements[f[0]].value) selected[f[0]] = form.elements[f[0]].value; });
+      SEARCH_FILTERS.forEach(function (f) { if (form.elements[f[0]].value) selected[form.elements[f[0]].value] = "1"; });
       var ticket = ++asked;
       if (!query) { list.textContent = ""; status.textContent = ""; return; }
       status.textContent = "正在搜索……";
       search(query, selected, 10).then(function (found) {
         if (ticket !== asked) return;
         list.textContent = "";
+        list.setAttribute("data-query", query);
         found.results.forEach(function (r) {
           var li = document.createElement("li");
           var a = document.createElement("a");

@@ -18,7 +18,11 @@ browser only when a search starts, and a query fetches only the index chunks it 
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import re
+import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -94,7 +98,9 @@ def index_site(site_dir: Path) -> IndexReport:
     with tempfile.TemporaryDirectory(prefix="party365-search-") as tmp:
         if not _pages_to_index(site_dir, Path(tmp)):
             return IndexReport(0, 0)
-        return _run(Path(tmp), site_dir / INDEX_DIR)
+        report = _run(Path(tmp), site_dir / INDEX_DIR)
+    _canonical_meta(site_dir / INDEX_DIR)
+    return report
 
 
 def _run(pages: Path, output: Path) -> IndexReport:
@@ -106,6 +112,84 @@ def _run(pages: Path, output: Path) -> IndexReport:
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise SearchIndexError("Pagefind 生成搜索索引失败：" + " / ".join(detail))
-    pages = re.search(r"Indexed (\d+) pages?", done.stdout)
-    words = re.search(r"Indexed (\d+) words?", done.stdout)
-    return IndexReport(int(pages.group(1)) if pages else 0, int(words.group(1)) if words else 0)
+    counts = [re.search(rf"Indexed (\d+) {what}", done.stdout) for what in ("page", "word")]
+    indexed, words = (int(m.group(1)) if m else 0 for m in counts)
+    return IndexReport(indexed, words)
+
+
+# Pagefind 1.5 lists the filters in its metadata file in hash-map order, which changes from run
+# to run: two builds of the same site would differ there (and in the metadata's file name). The
+# list is sorted here and the file renamed after its content, so builds are byte-identical.
+# Each filter has one value (`gongshi:1`): the values of a filter are listed in the same unstable
+# order, inside files that cannot be renamed this way.
+_MAGIC = b"pagefind_dcd"
+
+
+def _cbor_decode(data: bytes, at: int = 0) -> tuple[object, int]:
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise ValueError(f"unsupported CBOR item {head:#x}")
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major in (2, 3):
+        raw = data[at : at + value]
+        return (raw if major == 2 else raw.decode("utf-8")), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"unsupported CBOR major type {major}")
+
+
+def _cbor_encode(value: object) -> bytes:
+    def head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+            if n < 1 << (8 * struct.calcsize(fmt)):
+                return bytes([major << 5 | info]) + struct.pack(fmt, n)
+        raise ValueError(n)
+
+    if isinstance(value, int):
+        return head(0, value) if value >= 0 else head(1, -1 - value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    raise TypeError(type(value))
+
+
+def _canonical_meta(bundle: Path) -> None:
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        old = bundle / f"pagefind.{language['hash']}.pf_meta"
+        raw = gzip.decompress(old.read_bytes())
+        meta, end = _cbor_decode(raw, len(_MAGIC))
+        if not isinstance(meta, list) or end != len(raw):
+            raise SearchIndexError("Pagefind 的索引元数据格式无法识别")
+        for i, part in enumerate(meta):  # the filter list: [[name, chunk hash], …]
+            pairs = isinstance(part, list) and part and all(isinstance(f, list) and len(f) == 2 for f in part)
+            if pairs and all(isinstance(x, str) for f in part for x in f):
+                meta[i] = sorted(part, key=lambda f: str(f[0]))
+        canonical = _MAGIC + _cbor_encode(meta)
+        name = f"{language['hash'].split('_')[0]}_{hashlib.sha256(canonical).hexdigest()[:10]}"
+        old.unlink()
+        (bundle / f"pagefind.{name}.pf_meta").write_bytes(gzip.compress(canonical, mtime=0))
+        language["hash"] = name
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
