@@ -132,7 +132,6 @@ def test_search_bundle_holds_the_text_as_written(hostile_site: Path) -> None:
         assert shown in text, shown
 
 
-
 def test_headings_are_escaped_once(hostile_site: Path) -> None:
     page = (hostile_site / "dangwu/dongwan-cun/index.html").read_text(encoding="utf-8")
     assert "&amp;amp;" not in page and "&amp;lt;" not in page
