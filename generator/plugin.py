@@ -9,24 +9,24 @@ It translates MkDocs events into calls to the core:
 - `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons, and the
   page's front matter escaped for the theme;
 - `on_post_page`, `on_post_template`: every HTML page sealed with its Content-Security-Policy;
-- `on_post_build`: the search entries of pages indexed from the data; last of all, the finished
-  site is switched into place (`generator.staging`: MkDocs writes into a staging directory, so a
+- `on_post_build`: Pagefind indexes the finished pages (`site.search`: the templates decide what is
+  indexed, the adapter only runs the indexer); last of all, the finished site is switched into
+  place (`generator.staging`: MkDocs writes into a staging directory, so a
   killed or failed build never leaves a half-written site);
 - `on_build_error`: the staging directory is dropped, the previous site stays;
 - `on_serve`: watch organizations/ and content/_town/.
 A DataError becomes a PluginError here and nowhere else.
 
 The theme's templates do not autoescape: everything this adapter hands them from data (site
-name, footer numbers, page titles and descriptions, search entries) is escaped text made by
-`site.theme` or `site.search`; the templates in overrides/ print it as it is.
+name, footer numbers, page titles and descriptions) is escaped text made by `site.theme`; the
+templates in overrides/ print it as it is.
 """
 
 from __future__ import annotations
 
-import functools
 import html as html_module
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,51 +40,18 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
-try:  # Material's search plugin module: it decides whether jieba segments the index
-    from material.plugins.search import plugin as search_module
-except ImportError:  # pragma: no cover - another theme
-    search_module = None
-
 from .diagnostics import DataError, format_text
 from .machine import BuildEnvironmentError, environment_message
 from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
-from .site.search import SearchDoc
+from .site.search import SearchIndexError, index_site
 from .site.theme import mark_inline_scripts, new_token, seal, theme_meta, theme_text
 from .staging import Staging, StagingError
 
 log = get_plugin_logger("party365")
 
 ASSETS = ("party365.css", "party365.js")
-
-
-def memoize_jieba() -> None:
-    """Remember jieba's segmentations for the length of the process.
-
-    Material's search plugin segments every run of Han characters on every page with
-    `jieba.cut`, and the same phrases recur across the town's pages (300 organizations: 10 k
-    distinct runs in 150 k calls; it was the largest single cost of a build). The tokens are
-    the same; only the repeated work goes.
-    """
-    try:
-        import jieba
-    except ImportError:  # search then has no Chinese segmentation at all; nothing to speed up
-        return
-    if getattr(jieba.cut, "party365", False):
-        return
-    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" chatter in the build log
-    original = jieba.cut
-
-    @functools.lru_cache(maxsize=500_000)
-    def segment(sentence: str | bytes, cut_all: bool, hmm: bool) -> tuple[str, ...]:
-        return tuple(original(sentence, cut_all=cut_all, HMM=hmm))
-
-    def cut(sentence: str | bytes, cut_all: bool = False, HMM: bool = True, use_paddle: bool = False) -> Iterator[str]:
-        return iter(segment(sentence, cut_all, HMM))
-
-    cut.party365 = True  # type: ignore[attr-defined]
-    jieba.cut = cut
 
 
 class Party365Config(base.Config):
@@ -126,7 +93,6 @@ class _MarkingLoader(jinja2.BaseLoader):
 class Party365Plugin(BasePlugin[Party365Config]):
     def __init__(self) -> None:
         self._generated: dict[str, str | bytes | Path | Page] = {}
-        self._search: list[SearchDoc] = []
         self._root = Path()
         self._staging: Staging | None = None
         self._warnings = _WarningCount()
@@ -137,7 +103,6 @@ class Party365Plugin(BasePlugin[Party365Config]):
         self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        memoize_jieba()
         self._root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         town = read_town(self._root)
         if town is not None:  # town.yml is the one source of the site's identity
@@ -168,7 +133,7 @@ class Party365Plugin(BasePlugin[Party365Config]):
         if config.strict:
             logger.addHandler(self._warnings)
 
-    @event_priority(-100)  # after every other plugin has written its files (search writes its index)
+    @event_priority(-100)  # after every other plugin has written its files
     def _publish(self, *, config: MkDocsConfig) -> None:
         staging, self._staging = self._staging, None
         if staging is None or self._warnings.count:  # strict mode aborts next: on_build_error cleans up
@@ -203,7 +168,6 @@ class Party365Plugin(BasePlugin[Party365Config]):
             errors = [d for d in exc.diagnostics if d.is_error]
             raise PluginError(f"数据有 {len(errors)} 个错误，网站没有生成（原有网站目录未改动）：\n{exc}") from exc
         self._generated = generated.files
-        self._search = generated.search
         log.info(f"照片：新处理 {generated.photos_processed} 张，使用缓存 {generated.photos_reused} 张")
         if generated.print_problem:
             log.info(f"案例汇编的 PDF 小册子没有生成：{generated.print_problem}")
@@ -259,20 +223,19 @@ class Party365Plugin(BasePlugin[Party365Config]):
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         return self._seal(output_content, template_name) if template_name.endswith(".html") else output_content
 
-    @event_priority(50)  # before Material's search plugin writes the index
-    def _hand_search_entries(self, *, config: MkDocsConfig) -> None:
-        """Hand the entries of the pages marked `search: exclude` to Material's search plugin,
-        which writes the index after this (party365 is listed before search in mkdocs.yml)."""
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        index = getattr(search, "search_index", None)
-        if index is None or not self._search:
+    @event_priority(-90)  # after the other plugins' files, before `_publish` switches the site in
+    def _index_search(self, *, config: MkDocsConfig) -> None:
+        """Pagefind indexes the pages in the staging directory, so the published site and its
+        search bundle always come from the same build."""
+        if self._staging is None or self._warnings.count:  # strict mode aborts next: nothing to publish
             return
-        segment = getattr(index, "_segment_chinese", None)
-        jieba_ready = getattr(search_module, "jieba", None) is not None
-        for doc in self._search:
-            index.entries.append(doc.entry(segment if segment is not None and jieba_ready else None))
+        try:
+            report = index_site(Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(f"{exc}（原有网站没有改动）") from exc
+        log.info(f"站内搜索：已为 {report.pages} 个页面建立索引")
 
-    on_post_build = CombinedEvent(_hand_search_entries, _publish)
+    on_post_build = CombinedEvent(_index_search, _publish)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for folder in (self._root / ORGS_DIR, self._root / TOWN_DIR):

@@ -54,10 +54,10 @@ def test_search_a_village_and_open_its_page(browser, server: str) -> None:
     page.goto(server)
     page.wait_for_load_state("networkidle")
     assert "春江镇" in page.title()
-    assert not any("search_index.json" in url for url in requests)  # not before the reader searches
-    page.click("label[for=__search]")
-    page.fill("input.md-search__input", "桃源村")
-    result = page.locator(".md-search-result__item a[href*='dangwu/taoyuan-cun/']").first
+    assert not any("/pagefind/" in url for url in requests)  # not before the reader searches
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("searchbox", name="关键词").fill("桃源村")
+    result = page.locator(".p365-search-results a[href*='dangwu/taoyuan-cun/']").first
     result.wait_for(timeout=15000)
     result.click()
     page.wait_for_url("**/dangwu/taoyuan-cun/**")

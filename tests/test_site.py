@@ -148,12 +148,13 @@ def test_site_identity_comes_from_town_data(built: Path) -> None:
     assert 'property="og:title"' in page
 
 
-def test_chinese_search_index_splits_digits_from_han(built: Path) -> None:
-    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
-    separator = index["config"]["separator"]
-    assert re.split(separator, "3号楼") == ["3", "号楼"]
-    texts = " ".join(d["text"] for d in index["docs"])
-    assert "生态\u200b停车场" in texts  # jieba segmented the text
+def test_search_bundle_holds_public_text_and_nothing_internal(built: Path) -> None:
+    from test_search import bundle_text
+
+    text = bundle_text(built)
+    assert "生态停车场" in text and "发展党员公示甲" in text  # public items are indexed
+    for hidden in (INTERNAL_TITLE, HARDSHIP_TITLE, REDACTED_TEXT):
+        assert hidden not in text
 
 
 def test_pages_do_not_carry_the_whole_town(built: Path) -> None:
@@ -334,23 +335,7 @@ def test_golden_pages(town: Town, page: str) -> None:
     assert text == golden.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
 
 
-def test_memoized_segmentation_gives_the_same_tokens() -> None:
-    import jieba
-
-    from generator.plugin import memoize_jieba
-
-    text = "春江镇桃源村党委组织党员志愿者开展“党员义工365”活动".encode()
-    before = list(jieba.cut(text))
-    memoize_jieba()
-    assert list(jieba.cut(text)) == before == list(jieba.cut(text))
-
-
-def test_organization_pages_are_indexed_from_the_data(built: Path) -> None:
-    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
-    by_location = {d["location"]: d for d in index["docs"]}
-    assert "生态\u200b停车场" in by_location["dangwu/taoyuan-cun/#2026-11-07-vote"]["text"]
-    assert by_location["pinpai/taoyuan-cun/"]["title"] == "桃源\u200b先锋"
-    assert "dangwu/taoyuan-cun/#2026-11-04-chehui" not in by_location  # withdrawn: a tombstone, not a search hit
-    assert sum(1 for loc in by_location if loc.startswith("dangwu/taoyuan-cun/")) == len(
-        {loc for loc in by_location if loc.startswith("dangwu/taoyuan-cun/")}
-    )
+def test_withdrawn_items_are_not_search_hits(built: Path) -> None:
+    page = (built / "dangwu/taoyuan-cun/index.html").read_text(encoding="utf-8")
+    tombstone = re.search(r'<article class="p365-item p365-withdrawn" id="2026-11-04-chehui"([^>]*)>', page)
+    assert tombstone is not None and "data-pagefind-ignore" in tombstone.group(1)

@@ -100,7 +100,7 @@ def test_kill_9_at_any_moment_leaves_the_previous_site_byte_identical(town_root:
         "staging-created": lambda staging: True,
         "first-pages": lambda staging: (staging / "gongshi" / "index.html").exists(),
         "photos-copied": lambda staging: (staging / "photos").is_dir(),
-        "search-index": lambda staging: (staging / "search" / "search_index.json").exists(),
+        "search-index": lambda staging: (staging / "pagefind" / "pagefind-entry.json").exists(),
     }[moment]
     added = _change(town_root)
     try:

@@ -49,9 +49,9 @@ BUDGET_LCP_MS = 2500  # printed, never asserted: timings vary with the machine
 
 
 def _search(page: Any) -> None:
-    page.click("label[for=__search]")
-    page.fill("input.md-search__input", "桃源村")
-    page.locator(".md-search-result__item").first.wait_for(timeout=20000)
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("searchbox", name="关键词").fill("桃源村")
+    page.locator(".p365-search-results li").first.wait_for(timeout=20000)
 
 
 # (label, path, action before the audit)

@@ -1,7 +1,9 @@
 /* party365: small enhancements on top of pages that already work without JavaScript.
    - countdowns of 公示 stay true on the day the page is read, not the day it was built;
    - the brand index gets its filter form;
-   - a large-text switch (适老化) that is remembered across pages. */
+   - a large-text switch (适老化) that is remembered across pages;
+   - the site search: a header button opens a dialog; Pagefind (pagefind/, built with the site)
+     is loaded only when the reader opens it, and Chinese queries are matched as phrases. */
 (function () {
   "use strict";
 
@@ -71,8 +73,7 @@
       sync();
     });
     sync();
-    var search = header.querySelector("label[for=__search]");
-    header.insertBefore(button, search);
+    header.appendChild(button);
   }
 
   function lightbox() {
@@ -225,6 +226,202 @@
     svg.addEventListener("click", function (event) { if (moved) { event.preventDefault(); moved = false; } }, true);
   }
 
+  /* ---- Site search (Pagefind). The index holds every CJK character as a word (see
+     generator/site/search.py); a query is asked as a phrase of its characters, so 党费 finds
+     党费 and not 党…费. Pages are ranked by Pagefind's weights (titles, names, slogans). */
+  var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";
+  var pagefind = null;
+
+  function loadPagefind() {
+    if (!pagefind) {
+      var base = document.querySelector("script[src$='assets/party365.js']").src.replace(/assets\/party365\.js.*$/, "");
+      pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (module) {
+        /* result URLs relative to the site's folder, wherever the site is hosted */
+        return module.options({ baseUrl: new URL(base).pathname }).then(function () { return module.init(); }).then(function () { return module; });
+      });
+      pagefind.catch(function () { pagefind = null; });
+    }
+    return pagefind;
+  }
+
+  /* Pagefind's text back as written: the separators between the indexed characters go (U+200A
+     in titles and metadata; in excerpts, spaces with or without U+200B), also across the
+     <mark> tags of an excerpt. */
+  var SPACED = new RegExp(
+    "([" + CJK + "0-9A-Za-z](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
+    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[0-9])", "g");
+  function unspace(text) { return text.replace(SPACED, "$1$2").replace(/[\u200a\u200b]/g, ""); }
+
+  /* Each part the reader typed (split at spaces) as a phrase of its characters. */
+  function phrases(query) {
+    return query.split(/\s+/).filter(Boolean).map(function (part) {
+      return part.replace(new RegExp("([" + CJK + "])", "g"), " $1 ").replace(/\s+/g, " ").trim();
+    }).filter(Boolean);
+  }
+
+  /* The reader's query: pages that hold every typed part as a phrase, in Pagefind's order
+     for the query's characters (titles and names weigh most). */
+  function search(query, filters, limit) {
+    var parts = phrases(query);
+    if (!parts.length) return Promise.resolve({ total: 0, results: [] });
+    return loadPagefind().then(function (pf) {
+      var options = { filters: filters || {} };
+      var exact = parts.map(function (part) { return pf.search('"' + part + '"', options); });
+      return Promise.all([pf.search(parts.join(" "), options)].concat(exact)).then(function (found) {
+        var ranked = found[0].results;
+        var sets = found.slice(1).map(function (f) {
+          var ids = {};
+          f.results.forEach(function (r) { ids[r.id] = true; });
+          return ids;
+        });
+        var hits = ranked.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
+        if (sets.length === 1) {  /* phrase hits that the ranking left out come last */
+          var seen = {};
+          hits.forEach(function (r) { seen[r.id] = true; });
+          found[1].results.forEach(function (r) { if (!seen[r.id]) hits.push(r); });
+        }
+        return Promise.all(hits.slice(0, limit || 10).map(function (r) { return r.data(); })).then(function (data) {
+          return {
+            total: hits.length,
+            results: data.map(function (d) {
+              var meta = {};
+              Object.keys(d.meta || {}).forEach(function (k) { meta[k] = unspace(d.meta[k]).trim(); });
+              return { url: d.url, title: meta.title || d.url, meta: meta, excerpt: unspace(d.excerpt || "") };
+            })
+          };
+        });
+      });
+    });
+  }
+  window.p365Search = search; /* for the relevance benchmark (bench/search.py) */
+
+  /* An excerpt from Pagefind as DOM nodes: its text, with only <mark> kept as markup. */
+  function excerptNodes(html) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    var out = document.createElement("p");
+    out.className = "p365-search-excerpt";
+    doc.body.firstChild.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return out;
+  }
+
+  /* The filters: each choice is a Pagefind filter of its own (`gongshi:1` on the pages; see
+     generator/site/search.py for why one value each). */
+  var SEARCH_FILTERS = [
+    ["bankuai", "板块", [["jiguan", "机关事业单位党组织板块"], ["cun-shequ", "村（社区）党组织板块"], ["qiye", "企业党组织板块"]]],
+    ["kind", "类型", [["gongkai", "公开事项"], ["gongshi", "公示"], ["pinpai", "品牌"], ["anli", "案例"]]]
+  ];
+
+  function searchDialog() {
+    var dialog = document.querySelector("dialog.p365-search");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "p365-search";
+    dialog.setAttribute("aria-labelledby", "p365-search-title");
+    var form = document.createElement("form");
+    form.setAttribute("role", "search");
+    form.innerHTML =
+      '<h2 id="p365-search-title">搜索本站</h2>' +
+      '<label class="p365-search-field"><span>关键词</span><input type="search" name="q" autocomplete="off" enterkeyhint="search" placeholder="例如：党费、东湾村、周建平"></label>' +
+      '<div class="p365-search-filters"></div>' +
+      '<p class="p365-search-status" role="status" aria-live="polite"></p>' +
+      '<ol class="p365-search-results"></ol>' +
+      '<button type="button" class="p365-search-close">关闭</button>';
+    var filters = form.querySelector(".p365-search-filters");
+    SEARCH_FILTERS.forEach(function (f) {
+      var label = document.createElement("label");
+      label.textContent = f[1] + " ";
+      var select = document.createElement("select");
+      select.name = f[0];
+      [["", "全部"]].concat(f[2]).forEach(function (o) {
+        var option = document.createElement("option");
+        option.value = o[0];
+        option.textContent = o[1];
+        select.appendChild(option);
+      });
+      label.appendChild(select);
+      filters.appendChild(label);
+    });
+    dialog.appendChild(form);
+    document.body.appendChild(dialog);
+
+    var input = form.elements.q, status = form.querySelector(".p365-search-status"), list = form.querySelector(".p365-search-results");
+    var timer = null, asked = 0;
+    function run() {
+      var query = input.value.trim(), selected = {};
+      SEARCH_FILTERS.forEach(function (f) { if (form.elements[f[0]].value) selected[form.elements[f[0]].value] = "1"; });
+      var ticket = ++asked;
+      if (!query) { list.textContent = ""; status.textContent = ""; return; }
+      status.textContent = "正在搜索……";
+      search(query, selected, 10).then(function (found) {
+        if (ticket !== asked) return;
+        list.textContent = "";
+        list.setAttribute("data-query", query);
+        found.results.forEach(function (r) {
+          var li = document.createElement("li");
+          var a = document.createElement("a");
+          a.href = r.url;
+          a.textContent = r.title;
+          var heading = document.createElement("h3");
+          heading.appendChild(a);
+          li.appendChild(heading);
+          var line = [r.meta.org && r.meta.org !== r.title ? r.meta.org : "", r.meta.section || "", r.meta.date || ""].filter(Boolean);
+          if (line.length) {
+            var meta = document.createElement("p");
+            meta.className = "p365-meta";
+            meta.textContent = line.join(" · ");
+            li.appendChild(meta);
+          }
+          li.appendChild(excerptNodes(r.excerpt));
+          list.appendChild(li);
+        });
+        status.textContent = found.total ? "找到 " + found.total + " 个页面" + (found.total > found.results.length ? "，显示前 " + found.results.length + " 个" : "") : "没有找到含“" + query + "”的页面";
+      }, function () {
+        if (ticket === asked) status.textContent = "搜索暂时无法使用，请稍后再试";
+      });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
+    input.addEventListener("focus", loadPagefind);
+    form.addEventListener("change", function (event) { if (event.target !== input) run(); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    form.querySelector(".p365-search-close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    return dialog;
+  }
+
+  function openSearch() {
+    var dialog = searchDialog();
+    if (!dialog.open) dialog.showModal();
+    dialog.querySelector("input[type=search]").focus();
+  }
+
+  function setupSearch() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".p365-search-open") || !window.HTMLDialogElement) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button p365-search-open";
+    button.setAttribute("aria-haspopup", "dialog");
+    button.innerHTML = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path fill="currentColor" d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg><span>搜索</span>';
+    button.addEventListener("click", openSearch);
+    var large = header.querySelector(".p365-large-toggle");
+    header.insertBefore(button, large);
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      event.preventDefault();
+      openSearch();
+    });
+  }
+
   /* Scrollable regions (wide tables, code) must be reachable by keyboard (WCAG 2.1.1). */
   function focusableScrollers(root) {
     root.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code, .p365-table-wrap").forEach(function (el) {
@@ -237,6 +434,7 @@
     updateCountdowns(document);
     setupFilter(document);
     setupLargeText();
+    setupSearch();
     setupGallery(document);
     setupMap(document);
   }

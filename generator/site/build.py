@@ -27,7 +27,6 @@ from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..templating import html_environment
 from ..validate import Result
 from . import exports
-from .search import SearchDoc, search_docs
 from .theme import REDIRECT_POLICY
 from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
 
@@ -111,7 +110,6 @@ class SiteBuilder:
         self.photos = photos
         self.booklets = booklets
         self.files: dict[str, str | bytes | Path | Page] = {}
-        self.search: list[SearchDoc] = search_docs(self.views)
 
     def _photo(self, slug: str, file: str) -> PhotoSet | None:
         return self.photos.sets.get((slug, file))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import printing
@@ -16,7 +16,6 @@ from ..rules.schema import validate_document
 from ..schema import Town
 from ..validate import validate
 from .build import Page, SiteBuilder, options_from_town
-from .search import SearchDoc
 
 
 def read_town(root: Path) -> Town | None:
@@ -38,7 +37,6 @@ class Generated:
     photos_processed: int
     photos_reused: int
     print_problem: str | None = None  # why the PDF booklets could not be made, if they could not
-    search: list[SearchDoc] = field(default_factory=list)  # entries for pages left out of Material's indexing
 
 
 def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
@@ -62,7 +60,7 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
     builder = SiteBuilder(result, options, photos, booklets)
     files = builder.build()
-    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem, builder.search)
+    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem)
 
 
 def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:

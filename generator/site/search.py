@@ -1,67 +1,195 @@
-"""Search documents for the organization and brand pages, built from the data directly.
+"""The site's search: Pagefind indexes the built pages into a static bundle (`pagefind/`).
 
-Material's search plugin would parse every generated page's HTML to index it, the largest
-cost of a build (about a third at 1,000 organizations). These pages are marked
-`search: exclude` and their entries come from here instead: one per page and one per
-current item, from text the views already hold. The adapter segments them and hands them
-to the search plugin, so the index has the same shape as Material's own entries. Entries are
-built from plain text (`_plain` turns the cleaned HTML into text) and escaped in one place,
-`SearchDoc.entry`.
+What is indexed is decided by the page templates (generator/templates/site/*.j2), not here:
+- only the generated public pages carry `data-pagefind-body`; once one page has it, Pagefind
+  leaves out every page without it (the guide, redirect pages, 404, anything an editor adds);
+- `data-pagefind-ignore` drops what must not be a search hit (withdrawn items and notices, whose
+  tombstones keep only the reason; closed notices; former years; long lists on index pages);
+- `data-pagefind-weight` lifts names (organizations, brands, slogans, secretaries) above prose;
+- `data-pagefind-meta` (org, section, date) and `data-pagefind-filter` (bankuai, kind) feed the
+  result lines and the filters of the search dialog (generator/assets/party365.js).
+Content that never reaches a page (党内 items, redacted text, the old text of withdrawn items)
+cannot reach the index either: Pagefind reads only the published HTML.
+
+The extended Pagefind binary (PyPI `pagefind-bin-extended`) segments Chinese into words; the
+plain one indexes a run of Han characters as one word. The bundle is loaded by the reader's
+browser only when a search starts, and a query fetches only the index chunks it needs.
 """
 
 from __future__ import annotations
 
-import html
+import gzip
+import hashlib
+import json
 import re
-from collections.abc import Callable
+import struct
+import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..publication import brand_url, org_url
-from .markup import render_markdown
-from .views import OrgView
+INDEX_DIR = "pagefind"  # the bundle's folder in the site
 
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed: the message is the reader-facing (Chinese) reason."""
 
 
 @dataclass(frozen=True)
-class SearchDoc:
-    """One search entry, in plain text."""
-
-    location: str
-    title: str
-    text: str
-
-    def entry(self, segment: Callable[[str], str] | None = None) -> dict[str, str]:
-        """The entry as the search index holds it: segmented, then HTML-escaped, as Material
-        escapes its own entries (its search UI inserts titles and text as HTML)."""
-        title, text = (segment(self.title), segment(self.text)) if segment else (self.title, self.text)
-        return {"location": self.location, "title": html.escape(title, quote=False), "text": html.escape(text, quote=False)}
+class IndexReport:
+    pages: int
+    words: int
 
 
-def _plain(markup: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+def _executable() -> Path:
+    try:
+        import pagefind_bin_extended
+    except ImportError as exc:
+        raise SearchIndexError("未安装 Pagefind 扩展版（pagefind[extended]），无法生成站内搜索；请运行 ./dev site 重新准备环境") from exc
+    try:
+        return pagefind_bin_extended.get_executable()
+    except FileNotFoundError as exc:
+        raise SearchIndexError(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-def search_docs(views: dict[str, OrgView]) -> list[SearchDoc]:
-    docs: list[SearchDoc] = []
-    for slug, view in views.items():
-        m = view.model
-        page = org_url(slug)
-        secretary = f"{m.secretary.title} {m.secretary.name}"
-        about = [m.name, view.bankuai, m.sector, secretary, m.contact.address or "", _plain(view.intro_html)]
-        docs.append(SearchDoc(page, view.short_name, " ".join(a for a in about if a)))
-        items = [i for _, group in view.current for i in group] + view.other_current
-        for item in items:
-            if item.title and not item.withdrawn:
-                docs.append(SearchDoc(f"{page}#{item.anchor}", item.title, f"{item.category} {_plain(item.html)}"))
-        for notice in view.notices:
-            if notice.status != "closed" and notice.title:
-                docs.append(SearchDoc(f"{page}#{notice.anchor}", notice.title, f"公示 {notice.kind} {_plain(notice.html)}"))
-        brand = view.brand
-        if brand is not None:
-            parts = [brand.slogan or "", m.name, brand.model, brand.batch, brand.level, _plain(render_markdown(brand.idea))]
-            parts += [f"{p.title} {_plain(render_markdown(p.text))}" for p in brand.practices]
-            parts.append(_plain(render_markdown(brand.results)))
-            docs.append(SearchDoc(brand_url(slug), brand.name, " ".join(p for p in parts if p)))
-    return docs
+# Han characters, CJK punctuation and full-width forms: each is indexed as a word of its own.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_BETWEEN = re.compile(rf"(?<=[{_CJK}])(?=[{_CJK}0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[{_CJK}])")
+_TAG_OR_TEXT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+SEPARATOR = "\u200a"  # HAIR SPACE: a word boundary for Pagefind; the search dialog removes it from excerpts
+
+
+def separate_characters(page: str) -> str:
+    """The page's text with a word boundary between every two CJK characters (and between CJK
+    and digits or Latin letters); tags, attributes, scripts and styles untouched.
+
+    Pagefind's browser side splits a Chinese query into characters (the browser's segmenter
+    knows few names and places: 东湾村 becomes 东/湾/村), while its extended indexer groups
+    the page text into dictionary words (东湾/村): the query's characters then find no word that
+    starts with them and the page is missed. Indexed character by character, every query
+    matches, and the search dialog asks for the characters as a phrase (consecutive), so 党费
+    finds 党费 and not every page with 党 and 费 somewhere.
+    """
+    parts = _TAG_OR_TEXT.split(page)
+    for i in range(0, len(parts), 2):  # even parts are text between tags
+        parts[i] = _BETWEEN.sub(SEPARATOR, parts[i])
+    return "".join(parts)
+
+
+def _pages_to_index(site_dir: Path, into: Path) -> int:
+    """Copy the pages that ask to be indexed (`data-pagefind-body`), characters separated."""
+    count = 0
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir)
+        if rel.parts[0] == INDEX_DIR:
+            continue
+        page = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" not in page:
+            continue
+        target = into / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(separate_characters(page), encoding="utf-8")
+        count += 1
+    return count
+
+
+def index_site(site_dir: Path) -> IndexReport:
+    """Index the built site in `site_dir` into `site_dir/pagefind/`. Raises SearchIndexError."""
+    with tempfile.TemporaryDirectory(prefix="party365-search-") as tmp:
+        if not _pages_to_index(site_dir, Path(tmp)):
+            return IndexReport(0, 0)
+        report = _run(Path(tmp), site_dir / INDEX_DIR)
+    _canonical_meta(site_dir / INDEX_DIR)
+    return report
+
+
+def _run(pages: Path, output: Path) -> IndexReport:
+    command = [str(_executable()), "--site", str(pages), "--output-path", str(output), "--exclude-selectors", ".headerlink"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"Pagefind 无法运行：{exc}") from exc
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise SearchIndexError("Pagefind 生成搜索索引失败：" + " / ".join(detail))
+    counts = [re.search(rf"Indexed (\d+) {what}", done.stdout) for what in ("page", "word")]
+    indexed, words = (int(m.group(1)) if m else 0 for m in counts)
+    return IndexReport(indexed, words)
+
+
+# Pagefind 1.5 lists the filters in its metadata file in hash-map order, which changes from run
+# to run: two builds of the same site would differ there (and in the metadata's file name). The
+# list is sorted here and the file renamed after its content, so builds are byte-identical.
+# Each filter has one value (`gongshi:1`): the values of a filter are listed in the same unstable
+# order, inside files that cannot be renamed this way.
+_MAGIC = b"pagefind_dcd"
+
+
+def _cbor_decode(data: bytes, at: int = 0) -> tuple[object, int]:
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise ValueError(f"unsupported CBOR item {head:#x}")
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major in (2, 3):
+        raw = data[at : at + value]
+        return (raw if major == 2 else raw.decode("utf-8")), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"unsupported CBOR major type {major}")
+
+
+def _cbor_encode(value: object) -> bytes:
+    def head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+            if n < 1 << (8 * struct.calcsize(fmt)):
+                return bytes([major << 5 | info]) + struct.pack(fmt, n)
+        raise ValueError(n)
+
+    if isinstance(value, int):
+        return head(0, value) if value >= 0 else head(1, -1 - value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    raise TypeError(type(value))
+
+
+def _canonical_meta(bundle: Path) -> None:
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        old = bundle / f"pagefind.{language['hash']}.pf_meta"
+        raw = gzip.decompress(old.read_bytes())
+        meta, end = _cbor_decode(raw, len(_MAGIC))
+        if not isinstance(meta, list) or end != len(raw):
+            raise SearchIndexError("Pagefind 的索引元数据格式无法识别")
+        for i, part in enumerate(meta):  # the filter list: [[name, chunk hash], …]
+            pairs = isinstance(part, list) and part and all(isinstance(f, list) and len(f) == 2 for f in part)
+            if pairs and all(isinstance(x, str) for f in part for x in f):
+                meta[i] = sorted(part, key=lambda f: str(f[0]))
+        canonical = _MAGIC + _cbor_encode(meta)
+        name = f"{language['hash'].split('_')[0]}_{hashlib.sha256(canonical).hexdigest()[:10]}"
+        old.unlink()
+        (bundle / f"pagefind.{name}.pf_meta").write_bytes(gzip.compress(canonical, mtime=0))
+        language["hash"] = name
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

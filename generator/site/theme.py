@@ -6,12 +6,12 @@ Where escaping happens (one place per output):
 - the theme's slots (page title, header, nav, `<title>`, description and Open Graph tags,
   site name, footer numbers): the theme's Jinja2 environment does not autoescape, so the
   adapter hands it only text escaped here (`theme_text`, `theme_meta`), never raw data;
-- search entries: built from plain text by `search.py` and escaped there, at one point, as
-  Material's own entries are (its search UI inserts titles and text as HTML);
+- search results: Pagefind indexes the published pages' text; the search dialog
+  (assets/party365.js) inserts titles and metadata as text and excerpts keeping only `<mark>`;
 - the Atom feed: XML-escaped in `exports.py`.
 
 The CSP: the inline scripts the theme's templates contain (Material's `__md_scope` set-up,
-its palette and tab scripts, the overrides' large-text and search-index scripts) are marked
+its palette and tab scripts, the overrides' large-text script) are marked
 with a token that is random for each build (`mark_inline_scripts`, applied to template
 sources, not to data). After rendering, `seal` hashes exactly the marked scripts, removes the
 marks and puts a policy allowing only those hashes first in the `<head>`. A script that came
@@ -36,9 +36,13 @@ MARK = "data-p365-inline"
 # Everything comes from the site itself, except the hashed inline scripts. Styles may be inline
 # (the map's colours, Material's computed sizes); images may be data: URIs (Material's icons).
 # frame-ancestors cannot be set from a <meta> tag: the guide tells hosts to send it as a header.
+# 'wasm-unsafe-eval' lets the site's own search (Pagefind, pagefind/pagefind.js) compile its
+# WebAssembly module, fetched from the site itself (connect-src 'self'). It allows WebAssembly
+# compilation only: eval() and new Function() stay blocked, and no script runs that is neither
+# from the site nor hashed.
 POLICY = (
     "default-src 'self'",
-    "script-src 'self'{hashes}",
+    "script-src 'self' 'wasm-unsafe-eval'{hashes}",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",

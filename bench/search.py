@@ -1,0 +1,164 @@
+"""Search relevance and bytes per query, through Pagefind in headless Chromium.
+
+    .venv/bin/python bench/search.py [SITE_DIR]
+
+Without SITE_DIR the demo town is built first (into a temporary folder). The queries and the
+pages each must find in its top 3 are in tests/relevance.yml; tests/test_search.py holds the
+score at 90% or more. For each query this prints the top 3, whether an expected page is among
+them, and the bytes the browser fetched for the query (Pagefind's JS, WebAssembly and index
+chunks, as a reader who opens a page and searches once would fetch them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+RELEVANCE = REPO / "tests" / "relevance.yml"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+TOP = 3
+
+# Runs in the page: the site's own search (generator/assets/party365.js), as the dialog calls it.
+_QUERY = """async ([query, top]) => {
+  const found = await window.p365Search(query, {}, top);
+  return {count: found.total, urls: found.results.map((r) => r.url), titles: found.results.map((r) => r.title)};
+}"""
+
+
+@dataclass(frozen=True)
+class Query:
+    query: str
+    pages: tuple[str, ...]
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    query: Query
+    urls: list[str]
+    titles: list[str]
+    count: int
+    fetched: int  # bytes of the search bundle the browser fetched for this query
+
+    @property
+    def hit(self) -> bool:
+        return any(_page(url) in self.query.pages for url in self.urls)
+
+
+def _page(url: str) -> str:
+    """A result URL as the relevance set writes pages: the path from the site's root, no anchor."""
+    return url.split("#", 1)[0]
+
+
+def load_queries(path: Path = RELEVANCE) -> list[Query]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Query(str(q["query"]), tuple(q["pages"]), q.get("why", "")) for q in data["queries"]]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """The site on a loopback port, for as long as the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def run_query(browser: Any, base: str, query: Query) -> Outcome:
+    """One query in a fresh page (a cold cache: what a reader's first search fetches)."""
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[int] = []
+
+    def count(response: Any) -> None:
+        if "/pagefind/" in response.url:
+            with contextlib.suppress(Exception):
+                fetched.append(len(response.body()))
+
+    page.on("response", count)
+    page.goto(base)
+    page.wait_for_function("typeof window.p365Search === 'function'")
+    result = page.evaluate(_QUERY, [query.query, TOP])
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return Outcome(query, result["urls"], result["titles"], result["count"], sum(fetched))
+
+
+def run_all(browser: Any, base: str, queries: list[Query]) -> list[Outcome]:
+    return [run_query(browser, base, q) for q in queries]
+
+
+def score(outcomes: list[Outcome]) -> float:
+    return sum(o.hit for o in outcomes) / len(outcomes) if outcomes else 0.0
+
+
+def report(outcomes: list[Outcome]) -> str:
+    lines = []
+    for o in outcomes:
+        mark = "✓" if o.hit else "✗"
+        top = "、".join(f"{t}（{_page(u)}）" for t, u in zip(o.titles, o.urls, strict=True)) or "（无结果）"
+        lines.append(f"{mark} {o.query.query:<10} {o.fetched / 1024:7.1f} KB  {o.count:4d} 条  {top}")
+    fetched = sorted(o.fetched for o in outcomes)
+    lines.append(
+        f"得分 {score(outcomes):.0%}（{sum(o.hit for o in outcomes)}/{len(outcomes)} 个查询的前 {TOP} 条含预期页面）；"
+        f"每次查询下载 {fetched[0] / 1024:.0f}-{fetched[-1] / 1024:.0f} KB（中位 {fetched[len(fetched) // 2] / 1024:.0f} KB）"
+    )
+    return "\n".join(lines)
+
+
+def _build_demo(into: Path) -> Path:
+    sys.path.insert(0, str(REPO / "tests"))
+    from sitetown import mkdocs_build
+
+    site = into / "site"
+    result = mkdocs_build(REPO, site)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    return site
+
+
+def main(argv: list[str]) -> int:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(argv[0]) if argv else _build_demo(Path(tmp))
+        with serve(site) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            outcomes = run_all(browser, base, load_queries())
+            browser.close()
+    print(report(outcomes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+"""The site's search (Pagefind) on the demo town, in a real browser: relevance, the header box,
+nothing fetched before the reader searches, and no internal text in the search bundle."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+import search as bench  # bench/search.py: the relevance harness
+
+from generator.site.search import SEPARATOR, separate_characters
+
+browser_only = pytest.mark.skipif(not Path(bench.CHROMIUM).exists(), reason="未安装 Chromium，跳过浏览器测试")
+
+
+def bundle_text(site: Path) -> str:
+    """Everything in the search bundle as text: Pagefind's index files decompressed, every space
+    and separator removed (look for text with its spaces removed too)."""
+    parts = []
+    for path in sorted((site / "pagefind").rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        parts.append(data.decode("utf-8", errors="replace"))
+    return re.sub(r"[\s\u200a\u200b]", "", "".join(parts))
+
+
+def _front_matter(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, head, body = text.split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+def test_characters_are_separated_in_text_only() -> None:
+    page = '<p title="东湾村" data-pagefind-filter="bankuai:村（社区）">东湾村 3号楼 abc中文</p><script>var a = "党内";</script>'
+    out = separate_characters(page)
+    assert out.replace(SEPARATOR, "") == page
+    assert f"东{SEPARATOR}湾{SEPARATOR}村 3{SEPARATOR}号" in out and f"abc{SEPARATOR}中" in out
+    assert 'title="东湾村"' in out and "bankuai:村（社区）" in out and 'var a = "党内";' in out
+
+
+def test_internal_and_withdrawn_text_never_reaches_the_search_bundle(demo_site: Path) -> None:
+    text = bundle_text(demo_site)
+    assert "东湾村党委" in text and "红帆引航" in text  # the check can see public text
+    hidden, public = [], []
+    for path in sorted(REPO.glob("organizations/*/*/*.md")):
+        if path.parent.name not in ("disclosures", "notices"):
+            continue
+        meta, body = _front_matter(path)
+        lines = [line.strip()[:16] for line in body.splitlines() if len(line.strip()) >= 12][:2]
+        if meta.get("audience") == "党内" or meta.get("redact") or meta.get("withdrawn"):
+            hidden += lines + ([] if meta.get("withdrawn") else [meta["title"]])  # a tombstone keeps its title
+        else:
+            public.append(meta["title"] + "\n" + body)
+    public_text = "\n".join(public)
+    hidden = [h for h in hidden if h not in public_text]  # the same words published by another item may be found
+    assert len(hidden) > 60
+    leaked = sorted({h for h in hidden if re.sub(r"\s", "", h) in text})
+    assert leaked == []
+
+
+def test_only_the_generated_public_pages_are_indexed(demo_site: Path) -> None:
+    entry = (demo_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8")
+    pages = sum(1 for p in demo_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    assert f'"page_count":{pages}' in entry
+    assert "data-pagefind-body" not in (demo_site / "guide/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in (demo_site / "404.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def served(demo_site: Path) -> Iterator[str]:
+    with bench.serve(demo_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=bench.CHROMIUM, args=bench.ARGS)
+        yield instance
+        instance.close()
+
+
+@browser_only
+def test_relevance_set_scores_at_least_90_percent(browser, served: str) -> None:
+    queries = bench.load_queries()
+    assert len(queries) >= 25
+    outcomes = bench.run_all(browser, served, queries)
+    print(bench.report(outcomes))
+    assert bench.score(outcomes) >= 0.9, bench.report(outcomes)
+
+
+@browser_only
+def test_header_box_finds_the_first_five_queries_and_nothing_loads_before(browser, served: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(served + "dangwu/")
+    page.wait_for_load_state("networkidle")
+    page.mouse.wheel(0, 400)
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert [u for u in requests if "/pagefind/" in u] == []  # nothing before the reader searches
+    page.get_by_role("button", name="搜索").click()
+    dialog = page.get_by_role("dialog", name="搜索本站")
+    assert dialog.is_visible()
+    box = dialog.get_by_role("searchbox", name="关键词")
+    for q in bench.load_queries()[:5]:
+        box.fill(q.query)
+        dialog.locator(f".p365-search-results[data-query='{q.query}'] li a").first.wait_for(timeout=20000)
+        assert dialog.get_by_role("status").inner_text().startswith("找到")
+        hrefs = [a.get_attribute("href") for a in dialog.locator(".p365-search-results li h3 a").all()[:3]]
+        assert any(bench._page(h) in q.pages for h in hrefs), (q.query, hrefs)
+        meta = dialog.locator(".p365-search-results li .p365-meta").first.inner_text()
+        assert "·" in meta or meta  # organization, section and date
+    assert any("/pagefind/" in u for u in requests)
+    page.keyboard.press("Escape")  # the first Escape may clear the search field, as in any search box
+    if dialog.is_visible():
+        page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden", timeout=2000)
+    assert page.evaluate("document.activeElement.textContent").strip() == "搜索"  # focus is back on the button
+    assert problems == []
+    page.close()
+
+
+@browser_only
+def test_search_filters_by_kind_and_bankuai(browser, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served)
+    page.wait_for_function("typeof window.p365Search === 'function'")
+    found = page.evaluate("() => window.p365Search('红帆', {pinpai: '1', qiye: '1'}, 20)")
+    assert found["total"] > 0
+    assert all(r["url"].startswith("/pinpai/") and r["meta"]["section"] == "党建品牌" for r in found["results"])
+    assert "/pinpai/dongwan-cun/" not in [r["url"] for r in found["results"]]  # a village, not an enterprise
+    notices = page.evaluate("() => window.p365Search('发展党员', {gongshi: '1'}, 20)")
+    assert notices["total"] > 0 and all("/pinpai/" not in r["url"] for r in notices["results"])
+    page.close()
