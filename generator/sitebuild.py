@@ -66,12 +66,13 @@ def run(
     except OSError as exc:
         out.write(f"网站没有生成：无法启动 MkDocs（{exc.strerror}）。请先运行 pip install -c constraints.txt -e . 安装。\n")
         return 1
-    assert proc.stdout is not None
-    for raw in proc.stdout:
-        warnings += raw.startswith("WARNING")
-        out.write(translate(raw) + "\n")
-        out.flush()
-    code = proc.wait()
+    with proc:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            warnings += raw.startswith("WARNING")
+            out.write(translate(raw) + "\n")
+            out.flush()
+        code = proc.wait()
     where = (site_dir or root / "site").as_posix()
     if code == 0:
         pages = sum(1 for _ in Path(where).rglob("index.html")) if Path(where).is_dir() else 0
