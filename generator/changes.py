@@ -302,6 +302,7 @@ class Change:
     photo_states: dict[tuple[str, str], PhotoChange] = field(default_factory=dict)  # added/removed photos' renditions
     errors: list[Diagnostic] = field(default_factory=list)
     invalid: list[Diagnostic] = field(default_factory=list)  # validation errors of the working tree
+    verdict: Any = None  # generator.verdict.Verdict, attached by verdict.evaluate: the conclusion CI gives
 
     @property
     def empty(self) -> bool:
@@ -589,9 +590,17 @@ def render_text(change: Change) -> str:
     return "\n".join(lines)
 
 
+# --- The conclusion: rendered by generator/verdict.py, the same verdict CI gives. ---
+
+
 def _verdict(change: Change) -> str:
-    problems = len(change.errors) + len(change.invalid)
-    return f"结论：有 {problems} 个错误，需要修改后才能合并。" if problems else "结论：可以合并。"
+    from .verdict import conclusion, render_office
+
+    lines = render_office(change.verdict) if change.verdict is not None else []
+    return "\n".join([*lines, conclusion(change.verdict, len(change.errors) + len(change.invalid))])
+
+
+# --- End of the conclusion. ---
 
 
 def _md_entry(e: Entry) -> list[str]:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import changes, codeowners, printing, report
+from . import changes, codeowners, printing, report, sitebuild, verdict
+from .dates import DEMO_EPOCH, town_today
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
 from .images import CACHE_DIR, prepare_photos
@@ -69,10 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     change = sub.add_parser("diff", help="说明与某个版本相比，这次改动让公开网站增加、修改、减少了什么")
     change.add_argument("base", metavar="版本", help="比较的基准：分支、标签或提交号，例如 origin/main")
     change.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="输出格式：text（默认）、markdown（合并请求评论）、json"
+        "--format",
+        choices=("text", "markdown", "json", "github"),
+        default="text",
+        help="输出格式：text（默认）、markdown（合并请求评论）、json、github（text 加上标在改动行上的注释）",
     )
+    change.add_argument("--markdown-out", type=Path, metavar="文件", help="同时把 markdown 格式写入这个文件（合并请求评论）")
+    change.add_argument("--json-out", type=Path, metavar="文件", help="同时把 json 格式写入这个文件（预览截图用）")
     change.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
     change.add_argument("--today", type=_date, help="按哪一天判断公示状态（默认今天）")
+
+    build = sub.add_parser("build", help="生成网站（mkdocs build），每行输出都是中文，最后一行是结论")
+    build.add_argument("--site-dir", type=Path, metavar="文件夹", help="输出文件夹（默认 site/）")
+    build.add_argument("--preview", action="store_true", help="合并请求的预览：失败时说明预览不决定能否合并")
+    build.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
 
     boards = sub.add_parser("boards", help="生成党务公开栏的打印版（PDF 和 HTML，含党内事项，不上网站）")
     boards.add_argument("--org", action="append", metavar="代号", help="只生成这个组织（可写多次），默认全部")
@@ -129,19 +140,32 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if root is None:
         err.write(f"错误：{paths[0]} 及其上级文件夹里没有 organizations/ 或 content/_town/，不像镇数据仓库。\n")
         return 1
-    result = validate(root, args.today or default_today())
+    today, note = (args.today, "") if args.today else town_today(root)
+    result = validate(root, today)
     shown = _selected(root, paths, result.diagnostics)
+    prefixes = [display_path(root, p.resolve()).rstrip("/") for p in paths]
+    infos = [
+        s for s in verdict.scheduled_items(result.dataset, today)
+        if any(p in ("", ".") or s.path == p or s.path.startswith(p + "/") for p in prefixes)
+    ]  # fmt: skip
     if args.format == "json":
         summary = result.summary()
         summary["errors"] = sum(d.is_error for d in shown)
         summary["warnings"] = len(shown) - summary["errors"]  # type: ignore[operator]
+        summary["today"] = today.isoformat()
+        summary["scheduled"] = [{"path": i.path, "line": i.line, "title": i.title, "date": i.date.isoformat()} for i in infos]
         out.write(render_json(shown, summary) + "\n")
     else:
+        if note:
+            out.write(note + "\n")
         rendered = render_github(shown) if args.format == "github" else render_text(shown)
         if rendered:
             out.write(rendered + "\n")
+        for info in infos:
+            out.write((info.github() if args.format == "github" else info.text()) + "\n")
         whole = all(display_path(root, p.resolve()).rstrip("/") in ("", ".", "organizations") for p in paths)
-        out.write(_summary_text(result, shown, scoped=not whole) + "\n")
+        later = f"另有 {len(infos)} 条公开事项日期未到，到日期后自动发布。" if infos else ""
+        out.write(_summary_text(result, shown, scoped=not whole) + later + "\n")
     failed = any(d.is_error for d in shown) or (args.strict and bool(shown))
     return 1 if failed else 0
 
@@ -207,7 +231,19 @@ def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
         if current != text:
-            err.write(f"错误：{shown} 不是最新的（维护人有变动）。运行 party365 codeowners --format {args.flavour} 重新生成后提交。\n")
+            have = set(current.splitlines())
+            missing = [line for line in text.splitlines() if line and line not in have]
+            extra = [line for line in current.splitlines() if line and line not in set(text.splitlines())]
+            command = "party365 codeowners" + ("" if args.flavour == "github" else f" --format {args.flavour}")
+            lines = [f"错误：{shown} 不是最新的（有新组织，或 org.yml 的 maintainers 有变动）。"]
+            lines.append(f"修改：在仓库根目录运行 {command}，再把 {shown} 和其他改动一起提交。")
+            if missing:
+                lines.append(f"不能运行命令时，在网页上编辑 {shown}，加上这 {len(missing)} 行：")
+                lines += [f"  {line}" for line in missing]
+            if extra:
+                lines.append(f"并删除这 {len(extra)} 行：")
+                lines += [f"  {line}" for line in extra]
+            err.write("\n".join(lines) + "\n")
             return 1
         out.write(f"{shown} 是最新的。\n")
         return 0
@@ -225,14 +261,58 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = _town_root(args.root, err)
     if root is None:
         return 1
+    today, note = (args.today, "") if args.today else town_today(root)
     try:
-        change = changes.diff(root, args.base, args.today or default_today())
+        change, judged = verdict.evaluate(root, args.base, today)
     except changes.RevisionError as exc:
         err.write(f"错误：{exc}\n")
         return 1
-    render = {"text": changes.render_text, "markdown": changes.render_markdown, "json": changes.render_json}[args.format]
-    out.write(render(change) + ("" if args.format != "text" else "\n"))
-    return 1 if change.errors or change.invalid else 0
+    if note and args.format in ("text", "github"):
+        out.write(note + "\n")
+    if args.format == "github":  # annotations on the lines, then the report itself
+        annotations = [render_github(judged.blocking + judged.warnings), *(s.github() for s in judged.scheduled)]
+        out.write("".join(a + "\n" for a in annotations if a))
+    writers = {
+        "text": lambda: changes.render_text(change) + "\n",
+        "github": lambda: changes.render_text(change) + "\n",
+        "markdown": lambda: changes.render_markdown(change),
+        "json": lambda: _diff_json(change, judged),
+    }
+    out.write(writers[args.format]())
+    for target, kind in ((args.markdown_out, "markdown"), (args.json_out, "json")):
+        if target is not None:
+            target.write_text(writers[kind](), encoding="utf-8")
+    return 0 if judged.passed else 1
+
+
+def _diff_json(change: changes.Change, judged: verdict.Verdict) -> str:
+    """The diff's JSON, with the verdict and the pages a preview should show."""
+    payload = json.loads(changes.render_json(change))
+    payload["verdict"] = {
+        "passed": judged.passed,
+        "conclusion": verdict.conclusion(judged, 0),
+        "blocking": [{"path": d.path, "line": d.line, "rule": d.rule, "message": d.message, "fix": d.fix} for d in judged.blocking],
+        "office": [{"path": d.path, "line": d.line, "rule": d.rule, "message": d.message} for d in judged.office],
+        "scheduled": [{"path": s.path, "line": s.line, "title": s.title, "date": s.date.isoformat()} for s in judged.scheduled],
+        "changed_files": judged.changed_files,
+    }
+    payload["pages"] = judged.pages
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = _town_root(args.root, err)
+    if root is None:
+        return 1
+    if not (root / "mkdocs.yml").is_file():
+        err.write(f"错误：{root} 里没有 mkdocs.yml，无法生成网站。\n")
+        return 1
+    _, note = town_today(root)
+    if note:  # the demo: pinned to its date in the build as well
+        out.write(note + "\n")
+    extra = {"SOURCE_DATE_EPOCH": str(DEMO_EPOCH)} if note else {}
+    site_dir = args.site_dir.resolve() if args.site_dir is not None else None
+    return sitebuild.run(root, site_dir, preview=args.preview, out=out, extra_env=extra)
 
 
 def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -297,6 +377,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "schema": _schema,
         "codeowners": _codeowners,
         "diff": _diff,
+        "build": _build,
         "boards": _boards,
         "report": _report,
     }

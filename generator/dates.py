@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving
 STALE_DAYS = 90
@@ -18,6 +20,47 @@ def today(environ: dict[str, str] | None = None) -> dt.date:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), CHINA).date()
     return dt.datetime.now(CHINA).date()
+
+
+# The demo town is written as of this date (its open notices, "this quarter"). Only a town.yml
+# that says `demo: true` pins it; a real town's data is checked and previewed as of today.
+DEMO_DATE = dt.date(2026, 11, 26)
+DEMO_EPOCH = 1795665600  # 2026-11-26 12:00 Asia/Shanghai
+
+
+def is_demo(root: Path) -> bool:
+    """Whether the town data under `root` is the demo (`demo: true` in content/_town/town.yml)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((root / "content" / "_town" / "town.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the validator reports a broken town.yml; it is then no demo
+    return isinstance(data, dict) and data.get("demo") is True
+
+
+def town_today(root: Path, environ: dict[str, str] | None = None) -> tuple[dt.date, str]:
+    """ "Today" for the town under `root`, and a note saying why when it is not the real today.
+
+    SOURCE_DATE_EPOCH wins (reproducible builds, tests); else the demo town is pinned to
+    DEMO_DATE; else it is today in China."""
+    env = os.environ if environ is None else environ
+    if env.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return today(environ), ""
+    if is_demo(root):
+        why = "content/_town/town.yml 写了 demo: true；真实数据请改为 demo: false，按当天日期生成"
+        return DEMO_DATE, f"示例数据：按 {DEMO_DATE.isoformat()} 生成（{why}）"
+    return today(environ), ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m generator.dates ROOT`: the SOURCE_DATE_EPOCH the town's preview should pin
+    (the demo's), or nothing for a real town; used by ./dev."""
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0] if args else ".")
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip() and is_demo(root):
+        print(DEMO_EPOCH)
+    return 0
 
 
 def quarter_start(day: dt.date) -> dt.date:
@@ -54,3 +97,7 @@ class WorkCalendar:
 
     def missing_years(self, start: dt.date, end: dt.date) -> list[int]:
         return [y for y in range(start.year, end.year + 1) if y not in self.years]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

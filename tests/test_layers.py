@@ -6,8 +6,8 @@
 3  publication, markup, standards           what is public; Markdown → safe HTML; the plan's standards
 4  images, rules, progress, svgmap, charts  photos; checks; figures; drawings
 5  validate                                 the models and every rule over a town
-6  site, printing, changes, codeowners,     outputs
-   report, scaffold
+6  site, printing, changes, codeowners,     outputs; a pull request's verdict; the Chinese build log
+   report, scaffold, verdict, sitebuild
 7  cli, plugin                              the faces: command line, MkDocs/ProperDocs adapter
 """
 
@@ -25,7 +25,8 @@ LAYERS = {
     "publication": 3, "markup": 3, "standards": 3, "templating": 3,
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
     "validate": 5,
-    "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "report": 6, "scaffold": 6,
+    "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "report": 6, "scaffold": 6, "verdict": 6,
+    "sitebuild": 6,
     "cli": 7, "plugin": 7, "__main__": 7,
 }  # fmt: skip
 

@@ -1,15 +1,23 @@
-"""Screenshots of the real site for the clerk guide (content/guide/img/), taken in headless Chromium.
+"""Screenshots of the real site, taken in headless Chromium at phone width (390 px).
 
     .venv/bin/python tools/screenshots.py [SITE_DIR]
+    python tools/screenshots.py --changed party365-diff.json --site SITE_DIR --out DIR
 
-Builds the demo site first when no built site is given. Run it after a change to the pages,
-then review and commit the images: the guide then shows what clerks will really see.
+The first form makes the clerk guide's pictures (content/guide/img/); it builds the demo site
+first when no built site is given. Run it after a change to the pages, then review and commit
+the images: the guide then shows what clerks will really see.
+
+The second form is the pull-request preview (the shipped CI runs it): every page that
+`party365 diff --format json` lists under "pages" is captured whole into DIR, with an
+index.md naming them. Without Chromium it says why in Chinese and exits 0: the preview never
+decides a merge.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -78,8 +86,82 @@ def _capture(browser: object, base: str, out: Path) -> list[Path]:
     return written
 
 
+def shot_name(page: str) -> str:
+    """A file name for a site-relative page URL: dangwu/taoyuan-cun/ -> dangwu-taoyuan-cun.png."""
+    stem = "-".join(part for part in page.split("#")[0].split("/") if part) or "home"
+    return f"{stem}.png"
+
+
+def chromium() -> str | None:
+    """The browser to use: Debian's Chromium, or Playwright's own (CI installs it); None when neither is there."""
+    if Path(CHROMIUM).is_file():
+        return CHROMIUM
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+        return path if Path(path).is_file() else None
+    except Exception:  # playwright missing or broken: no browser
+        return None
+
+
+def take_changed(site: Path, pages: list[str], out: Path, browser_path: str) -> list[Path]:
+    """Every page in `pages` (site-relative URLs), whole, at 390 px, into `out`; and out/index.md."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=browser_path, args=ARGS)
+            try:
+                for url in pages:
+                    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+                    page.goto(base + url)
+                    page.wait_for_load_state("networkidle")
+                    target = out / shot_name(url)
+                    page.screenshot(path=str(target), full_page=True)
+                    written.append(target)
+                    page.close()
+            finally:
+                browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    lines = ["# 改动页面的手机截图（宽 390 像素）", ""] + [f"- {url}：![{url}]({f.name})" for url, f in zip(pages, written, strict=True)]
+    (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return written
+
+
+def changed_main(args: list[str]) -> int:
+    options = dict(zip(args[::2], args[1::2], strict=False))
+    diff, site, out = (Path(options.get(k, "")) for k in ("--changed", "--site", "--out"))
+    if not diff.is_file():
+        print(f"没有找到改动说明 {diff}：先运行 party365 diff 主分支 --json-out {diff}。跳过截图。")
+        return 0
+    pages = [p for p in json.loads(diff.read_text(encoding="utf-8")).get("pages", []) if (site / p / "index.html").is_file()]
+    if not pages:
+        print("这次改动没有改变公开网页（或预览网站没有生成），没有截图。")
+        return 0
+    browser_path = chromium()
+    if browser_path is None:
+        print("没有找到 Chromium 浏览器：跳过截图（Debian/Ubuntu：sudo apt-get install chromium fonts-noto-cjk）。")
+        return 0
+    files = take_changed(site, pages, out, browser_path)
+    for url, file in zip(pages, files, strict=True):
+        print(f"已截图 {url} → {file}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "--changed":
+        return changed_main(args)
     if args:
         files = take(Path(args[0]))
     else:

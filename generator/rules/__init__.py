@@ -29,6 +29,7 @@ LOADER_RULES = {
 DIFF_RULES = {
     "diff-item-removed": "已发布的公开事项或公示被删除（应保留并标记撤回）",
     "diff-page-removed": "已发布的组织页面被删除且没有登记改名（旧网址会失效）",
+    "codeowners-stale": "CODEOWNERS 不是最新的（新组织或维护人变动后要重新生成）",
 }
 
 # Rules of the build's comparison with the deployed site's manifest (generator.manifest).

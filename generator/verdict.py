@@ -1,0 +1,241 @@
+"""One verdict for a pull request: what `party365 diff` concludes is what CI decides.
+
+The policy, applied everywhere (the diff's conclusion, the shipped CI files, the guide):
+
+- a pull request fails only on ERRORS: errors in the files it touches, errors it causes
+  elsewhere (present in the working tree, absent at the base), a published record deleted
+  without a withdrawal (`changes.compare`), and a CODEOWNERS file left stale by a new
+  organization or a changed maintainer;
+- warnings never fail a pull request. Warnings in the touched files are shown to the clerk;
+  town-level warnings (quotas, other organizations' compliance) go to the town office (the
+  internal report, the dashboard), and the conclusion only counts the ones this change adds;
+- errors already present at the base in files the pull request does not touch are the
+  office's to fix: they are reported, and do not fail the clerk's pull request.
+
+CI runs `party365 diff BASE` as its one deciding step for a pull request; its exit code is
+`Verdict.passed`. The site build of a pull request is the preview, never the judge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import codeowners
+from .diagnostics import Diagnostic, Severity
+from .loader import position
+from .project import ORGS_DIR, Dataset
+from .publication import brand_url, org_url, scheduled
+from .validate import Result, validate
+
+if TYPE_CHECKING:
+    from .changes import Change
+
+CODEOWNERS_RULE = "codeowners-stale"
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A public disclosure dated after today: held back until its date (an info line)."""
+
+    path: str
+    line: int
+    col: int
+    title: str
+    date: dt.date
+
+    @property
+    def message(self) -> str:
+        return f"“{self.title}”将于 {self.date.isoformat()} 发布（日期未到，网站上暂不显示；日期写错了请改正）"
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: 提示 {self.message}"
+
+    def github(self) -> str:
+        props = f"file={self.path.replace(',', '%2C').replace(':', '%3A')},line={self.line},col={self.col},title=scheduled"
+        return f"::notice {props}::{self.message}"
+
+
+@dataclass
+class Verdict:
+    blocking: list[Diagnostic] = field(default_factory=list)  # fails the pull request
+    warnings: list[Diagnostic] = field(default_factory=list)  # in the touched files: shown, never blocking
+    office: list[Diagnostic] = field(default_factory=list)  # town-level warnings this change adds
+    inherited: list[Diagnostic] = field(default_factory=list)  # errors already at the base, outside the touched files
+    scheduled: list[Scheduled] = field(default_factory=list)  # future-dated items in the touched files
+    changed_files: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # public pages the change adds or alters (site-relative URLs)
+
+    @property
+    def passed(self) -> bool:
+        return not self.blocking
+
+
+def _key(d: Diagnostic) -> tuple[str, str, str, str]:
+    """A diagnostic without its position: the same problem after lines moved above it."""
+    return (d.path, d.rule, d.message, d.found)
+
+
+def scheduled_items(ds: Dataset, today: dt.date) -> list[Scheduled]:
+    """Every public disclosure dated after `today`, by path."""
+    found = []
+    for entry in ds.orgs.values():
+        for item in scheduled(entry, today):
+            if item.date is None or item.model is None:
+                continue
+            pos = position(item.doc.data, ("date",)) if isinstance(item.doc.data, dict) and "date" in item.doc.data else None
+            line, col = (pos.line, pos.col) if pos is not None else (1, 1)
+            found.append(Scheduled(item.doc.path, line, col, item.model.title, item.date))
+    return sorted(found, key=lambda s: (s.date, s.path))
+
+
+def stale_codeowners(root: Path, ds: Dataset) -> list[Diagnostic]:
+    """A CODEOWNERS file (of any forge) that the data no longer matches, with the exact command
+    and the lines to add. A repository that keeps no CODEOWNERS file is not checked. The line of
+    an organization whose org.yml does not validate is left out of the comparison: its owners are
+    unknown until it does (its own error says so), and the file keeps the line it has."""
+    unknown = tuple(f"/{ORGS_DIR}/{slug}/ " for slug, entry in ds.orgs.items() if entry.model is None)
+
+    def known(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith(unknown)]
+
+    found = []
+    for flavour, location in codeowners.LOCATIONS.items():
+        target = root / location
+        if not target.is_file():
+            continue
+        current = target.read_text(encoding="utf-8", errors="replace")
+        wanted = codeowners.render(ds, flavour)
+        if known(current) == known(wanted):
+            continue
+        have = set(current.splitlines())
+        missing = [line for line in known(wanted) if line and line not in have]
+        lines = "；".join(missing[:5]) + ("……" if len(missing) > 5 else "")
+        found.append(
+            Diagnostic(location, 1, 1, Severity.ERROR, CODEOWNERS_RULE, f"{location} 不是最新的（有新组织或维护人有变动）",
+                       lines, codeowners_fix(flavour, missing))
+        )  # fmt: skip
+    return found
+
+
+def codeowners_fix(flavour: str, missing: list[str]) -> str:
+    command = "party365 codeowners" + ("" if flavour == "github" else f" --format {flavour}")
+    fix = f"在仓库根目录运行 {command}，把改动后的 {codeowners.LOCATIONS[flavour]} 一起提交"
+    if missing:
+        fix += f"；不能运行命令时，在网页上编辑这个文件，加上这 {len(missing)} 行：{' ⏎ '.join(missing)}"
+    return fix
+
+
+def changed_files(root: Path, base: str) -> list[str]:
+    """Files under `root` that differ from the merge base with `base` (committed or not, new files included)."""
+
+    def git(*args: str) -> list[str]:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return proc.stdout.splitlines() if proc.returncode == 0 else []
+
+    merge_base = git("merge-base", base, "HEAD")
+    start = merge_base[0] if merge_base else base
+    names = git("diff", "--name-only", "--relative", "--no-renames", start)
+    names += git("ls-files", "--others", "--exclude-standard")
+    return sorted(set(names))
+
+
+def pages_of(change: Change, ds: Dataset | None = None, files: Sequence[str] = ()) -> list[str]:
+    """The public pages a change adds or alters: what a reviewer should look at in the preview.
+    Every page of an organization whose folder the change touches counts, with the pages the
+    diff names (added pages, the organizations of changed items and photos, the notice list)."""
+    pages = {url for url, _ in change.added_pages}
+    for file in files:
+        parts = file.split("/")
+        entry = ds.orgs.get(parts[1]) if ds is not None and len(parts) > 2 and parts[0] == ORGS_DIR else None
+        if entry is not None and entry.model is not None:
+            pages.add(org_url(parts[1]))
+            if entry.model.brand is not None:
+                pages.add(brand_url(parts[1]))
+    items = [*change.added, *change.changed, *change.withdrawn]
+    pages.update(org_url(i.org) for i in items)
+    pages.update(org_url(slug) for slug, _ in [*change.photos_added, *change.photos_removed])
+    if any(i.kind == "notice" for i in items):
+        pages.add("gongshi/")
+    return sorted(pages)
+
+
+def judge(before: Result, after: Result, change: Change, files: list[str], today: dt.date, root: Path | None = None) -> Verdict:
+    """The verdict from the base's and the working tree's validation, the diff and the touched files."""
+    touched = set(files)
+    base_keys = {_key(d) for d in before.diagnostics}
+    verdict = Verdict(changed_files=sorted(touched))
+    for d in after.diagnostics:
+        mine = d.path in touched
+        new = _key(d) not in base_keys
+        if d.is_error:
+            if mine or new:
+                verdict.blocking.append(d)
+            else:
+                verdict.inherited.append(d)
+        elif mine:
+            verdict.warnings.append(d)
+        elif new:
+            verdict.office.append(d)
+    verdict.blocking += change.errors
+    if root is not None:
+        verdict.blocking += stale_codeowners(root, after.dataset)
+    verdict.scheduled = [s for s in scheduled_items(after.dataset, today) if s.path in touched]
+    verdict.pages = pages_of(change, after.dataset, files)
+    return verdict
+
+
+def evaluate(root: Path, base: str, today: dt.date) -> tuple[Change, Verdict]:
+    """`party365 diff BASE`: the change and its verdict (the one CI gives)."""
+    from . import changes
+
+    change = changes.diff(root, base, today)
+    with tempfile.TemporaryDirectory(prefix="party365-verdict-") as tmp:
+        changes.checkout(root, base, Path(tmp))
+        before = validate(Path(tmp), today)
+    after = validate(root, today)
+    verdict = judge(before, after, change, changed_files(root, base), today, root)
+    change.invalid = [d for d in verdict.blocking if d not in change.errors]  # what the report lists as 需要修改
+    change.verdict = verdict
+    return change, verdict
+
+
+def conclusion(verdict: Verdict | None, fallback_errors: int) -> str:
+    """The diff's last line: exactly what CI will say."""
+    if verdict is None:  # a Change made without a verdict (library use): its own errors decide
+        return f"结论：有 {fallback_errors} 个错误，需要修改后才能合并。" if fallback_errors else "结论：可以合并。"
+    notes = []
+    if verdict.warnings:
+        notes.append(f"改动的文件里有 {len(verdict.warnings)} 个警告，建议改正，不影响合并")
+    if verdict.office:
+        notes.append(f"这次改动新增 {len(verdict.office)} 条镇级提醒，交镇党委处理（内部报告、进度看板），不影响合并")
+    if verdict.inherited:
+        notes.append(f"主分支上原有 {len(verdict.inherited)} 个错误不在这次改动的文件里，由镇党委处理，不影响这次合并")
+    if verdict.scheduled:
+        notes.append(f"{len(verdict.scheduled)} 条公开事项日期未到，到日期后自动发布")
+    tail = "（" + "；".join(notes) + "）" if notes else ""
+    if verdict.blocking:
+        return f"结论：有 {len(verdict.blocking)} 个错误，需要修改后才能合并。自动检查不会通过。{tail}"
+    return f"结论：可以合并。自动检查会通过。{tail}"
+
+
+def render_office(verdict: Verdict) -> list[str]:
+    """The lines about what is not the clerk's to fix, for the text report."""
+    from .diagnostics import format_text
+
+    lines = []
+    for title, found in (
+        ("改动的文件里的警告（不影响合并，建议改正）", verdict.warnings),
+        ("这次改动新增的镇级提醒（交镇党委处理，不影响合并）", verdict.office),
+        ("主分支上原有的错误（不是这次改动造成的，由镇党委处理，不影响合并）", verdict.inherited),
+    ):
+        if found:
+            lines += [f"{title}（{len(found)}）：", *[f"- {format_text(d)}" for d in found], ""]
+    if verdict.scheduled:
+        lines += [f"日期未到的公开事项（{len(verdict.scheduled)}）：", *[f"- {s.text()}" for s in verdict.scheduled], ""]
+    return lines
