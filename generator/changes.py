@@ -31,7 +31,7 @@ from .diagnostics import Diagnostic, Severity, format_text
 from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
 from .project import ORGS_DIR, TOWN_DIR, Dataset, Item, OrgEntry
 from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, web_photos
-from .validate import validate
+from .validate import Result, validate
 
 BODY_LINES = 8  # changed body lines shown per item; the rest are counted
 
@@ -456,14 +456,21 @@ def _compare_photos(before: Snapshot, after: Snapshot, change: Change) -> None:
 
 def diff(root: Path, revision: str, today: dt.date) -> Change:
     """Compare the town at `revision` with the working tree under `root`."""
+    return diff_with_results(root, revision, today)[0]
+
+
+def diff_with_results(root: Path, revision: str, today: dt.date) -> tuple[Change, Result, Result]:
+    """The change, with the validation of the town at `revision` and of the working tree (the
+    verdict judges from them: each town is loaded and validated once)."""
     with tempfile.TemporaryDirectory(prefix="party365-diff-") as tmp:
         checkout(root, revision, Path(tmp))
         _share_photo_cache(root, Path(tmp))
-        before = snapshot(validate(Path(tmp), today).dataset)
+        before = validate(Path(tmp), today)
+        base = snapshot(before.dataset)  # while the base's files exist: photos are compared by content
     result = validate(root, today)
-    change = compare(before, snapshot(result.dataset), today)
+    change = compare(base, snapshot(result.dataset), today)
     change.invalid = result.errors
-    return change
+    return change, before, result
 
 
 def _share_photo_cache(root: Path, tmp: Path) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from .diagnostics import Diagnostic, Severity
 from .loader import position
 from .project import ORGS_DIR, Dataset
 from .publication import brand_url, org_url, scheduled
-from .validate import Result, validate
+from .validate import Result
 
 if TYPE_CHECKING:
     from .changes import Change
@@ -194,11 +193,7 @@ def evaluate(root: Path, base: str, today: dt.date) -> tuple[Change, Verdict]:
     """`party365 diff BASE`: the change and its verdict (the one CI gives)."""
     from . import changes
 
-    change = changes.diff(root, base, today)
-    with tempfile.TemporaryDirectory(prefix="party365-verdict-") as tmp:
-        changes.checkout(root, base, Path(tmp))
-        before = validate(Path(tmp), today)
-    after = validate(root, today)
+    change, before, after = changes.diff_with_results(root, base, today)
     verdict = judge(before, after, change, changed_files(root, base), today, root)
     change.invalid = [d for d in verdict.blocking if d not in change.errors]  # what the report lists as 需要修改
     change.verdict = verdict
