@@ -95,6 +95,17 @@ def make_site_town(town: Town) -> Town:
     return town
 
 
+def new_site_town(root: Path) -> Town:
+    """A fresh test town (town.yml, plan, holidays) made into the site town above, at `root`."""
+    from conftest import PLAN_YML, TOWN_YML
+
+    town = Town(root)
+    town.write("content/_town/town.yml", TOWN_YML)
+    town.write("content/_town/plan.yml", PLAN_YML)
+    town.write("content/_town/holidays.yml", (REPO / "content/_town/holidays.yml").read_text(encoding="utf-8"))
+    return make_site_town(town)
+
+
 def mkdocs_build(root: Path, site_dir: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     flags = ["--strict"] if strict else []

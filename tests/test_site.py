@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 
 import markdown
 import pytest
-from conftest import REPO, TODAY, Town, org_yml
-from sitetown import HARDSHIP_TITLE, INTERNAL_TITLE, REDACTED_TEXT, make_site_town, mkdocs_build, tree_digest
+from conftest import TODAY, Town, org_yml
+from sitetown import HARDSHIP_TITLE, INTERNAL_TITLE, REDACTED_TEXT, make_site_town, mkdocs_build, new_site_town, tree_digest
 
 from generator.site import generate
 from generator.site.build import Page, build_site, options_from_town, relative
@@ -24,14 +24,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("town")
-    from conftest import PLAN_YML, TOWN_YML
-
-    town = Town(root)
-    town.write("content/_town/town.yml", TOWN_YML)
-    town.write("content/_town/plan.yml", PLAN_YML)
-    town.write("content/_town/holidays.yml", (REPO / "content/_town/holidays.yml").read_text(encoding="utf-8"))
-    make_site_town(town)
+    root = new_site_town(tmp_path_factory.mktemp("town")).root
     result = mkdocs_build(root, root / "site", strict=False)  # the town has one one-sided 联建 claim
     assert result.returncode == 0, result.stderr
     assert "[ref-partner-one-sided]" in result.stderr

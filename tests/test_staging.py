@@ -11,21 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PLAN_YML, REPO, TOWN_YML, Town, disclosure_md
-from sitetown import EPOCH, make_site_town, mkdocs_build, tree_digest
+from conftest import Town, disclosure_md
+from sitetown import EPOCH, mkdocs_build, new_site_town, tree_digest
 
 from generator.staging import Staging, StagingError
 
 
 @pytest.fixture(scope="module")
 def town_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("staging-town")
-    town = Town(root)
-    town.write("content/_town/town.yml", TOWN_YML)
-    town.write("content/_town/plan.yml", PLAN_YML)
-    town.write("content/_town/holidays.yml", (REPO / "content/_town/holidays.yml").read_text(encoding="utf-8"))
-    make_site_town(town)
-    return root
+    return new_site_town(tmp_path_factory.mktemp("staging-town")).root
 
 
 def _published(root: Path, site: Path) -> dict[str, str]:
