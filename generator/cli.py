@@ -1,4 +1,4 @@
-"""The `party365` command: validate, new, schema."""
+"""The `party365` command: validate, new, schema, diff, build, boards, report, import, export-table."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import changes, codeowners, printing, report, sitebuild, verdict
+from . import changes, codeowners, ledger, printing, report, sitebuild, verdict
 from .dates import DEMO_EPOCH, town_today
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
@@ -95,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     internal = sub.add_parser("report", help="生成镇党委内部报告（含考核评价和全部达标提醒，不上网站）")
     internal.add_argument("--out", type=Path, default=Path("build") / "内部报告.md", help="输出文件（默认 build/内部报告.md）")
     internal.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+
+    imp = sub.add_parser("import", help="把台账（.xlsx 表格）导入为公开事项和公示文件；有一处错误就什么都不写")
+    imp.add_argument("workbook", nargs="?", type=Path, metavar="表格", help="台账文件（.xlsx；WPS 表格请另存为 .xlsx）")
+    imp.add_argument("--org", metavar="代号", help="导入到哪个组织的文件夹")
+    imp.add_argument("--template", type=Path, metavar="文件", help=f"生成空白台账模板（与编辑指南里的 {ledger.TEMPLATE_NAME} 相同）")
+    imp.add_argument("--update", action="store_true", help="日期和标题相同但内容不同的已有文件，用表格内容覆盖")
+    imp.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+
+    table = sub.add_parser("export-table", help="把工作进度页的“各党组织情况”表导出为 .xlsx")
+    table.add_argument("out", type=Path, metavar="文件", help="输出文件，例如 各党组织情况.xlsx")
+    table.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
 
     schema = sub.add_parser("schema", help="生成编辑器使用的 JSON Schema")
     schema.add_argument("--out", type=Path, help=f"输出文件夹（默认 {SCHEMA_DIR.as_posix()}）")
@@ -360,6 +371,82 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _write_bytes(target: Path, data: bytes, err: TextIO) -> bool:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        err.write(f"错误：无法写入 {target}：{exc.strerror}\n")
+        return False
+    return True
+
+
+def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.template is not None:
+        if not _write_bytes(args.template, ledger.template_bytes(), err):
+            return 1
+        name = args.template.name
+        out.write(f"已生成台账模板 {args.template}：在“公开事项”“公示”两张表里每行填一条，再运行 party365 import {name} --org 代号。\n")
+        return 0
+    if args.workbook is None or not args.org:
+        err.write(
+            "参数错误：请写出台账文件和组织代号，例如 party365 import 台账.xlsx --org taoyuan-cun；"
+            "生成空白模板用 --template 台账模板.xlsx。\n"
+        )
+        return 2
+    root = _town_root(args.root, err)
+    if root is None:
+        return 1
+    if not ledger.known_org(root, args.org):
+        err.write(
+            f"错误：没有代号为 {args.org} 的组织（找不到 organizations/{args.org}/org.yml）。"
+            f"新组织先运行 party365 new {args.org} --sector 村。\n"
+        )
+        return 1
+    if not args.workbook.is_file():
+        err.write(f"错误：找不到台账文件 {args.workbook}。\n")
+        return 1
+    today, _ = town_today(root)
+    try:
+        result = ledger.import_workbook(root, args.org, args.workbook, today, update=args.update)
+    except ledger.LedgerFileError as exc:
+        err.write(f"错误：{exc}\n")
+        return 1
+    book = args.workbook.name
+    for problem in [*result.errors, *result.warnings]:
+        (err if problem.severity.value == "error" else out).write(problem.text(book) + "\n")
+    if result.errors:
+        err.write(f"错误：{book} 有 {len(result.errors)} 处错误，没有写入任何文件。改好表格后再运行一次。\n")
+        return 1
+    for item in result.planned:
+        assert item.path is not None
+        shown = display_path(root, item.path)
+        if item.status == "differs":
+            out.write(
+                f"{book} {item.sheet}!{item.first_cell}: 未改动 {shown}：已有日期和标题相同的文件，内容与表格不同（可能在别处改过）。"
+                "要用表格内容覆盖，加 --update。\n"
+            )
+    for path in result.written:
+        out.write(f"已写入 {display_path(root, path)}\n")
+    same = sum(1 for i in result.planned if i.status == "same")
+    tail = f"，{same} 条与已有文件相同，未改动" if same else ""
+    out.write(f"导入完成：写入 {len(result.written)} 个文件{tail}。")
+    out.write("运行 party365 validate 检查、party365 diff origin/main 查看网站上的变化。\n")
+    return 0
+
+
+def _export_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = _town_root(args.root, err)
+    if root is None:
+        return 1
+    today, _ = town_today(root)
+    rows, quarter = ledger.table_rows(root, today)
+    if not _write_bytes(args.out, ledger.table_bytes(rows, quarter), err):
+        return 1
+    out.write(f"已写入 {args.out}（{len(rows)} 个组织，{quarter}）。\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -380,6 +467,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "build": _build,
         "boards": _boards,
         "report": _report,
+        "import": _import,
+        "export-table": _export_table,
     }
     try:
         return handlers[args.command](args, out, err)

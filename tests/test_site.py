@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import markdown
@@ -159,7 +160,7 @@ def test_internal_links_resolve(built: Path) -> None:
     missing = []
     for html in built.rglob("*.html"):
         for value in re.findall(r'(?:href|src)="([^"]*)"', html.read_text(encoding="utf-8")):
-            target = value.split("#", 1)[0].split("?", 1)[0]
+            target = unquote(value.split("#", 1)[0].split("?", 1)[0])  # a Chinese file name is percent-encoded
             if not target or ":" in target or target.startswith("/"):
                 continue
             resolved = (html.parent / target).resolve()
