@@ -1,4 +1,4 @@
-"""The `party365` command: validate, new, schema, diff, build, boards, report, import, export-table."""
+"""The `party365` command: validate, new, schema, diff, build, boards, report, import, export-table, cms."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import changes, codeowners, ledger, printing, report, sitebuild, verdict
+from . import changes, cms, codeowners, ledger, printing, report, sitebuild, verdict
 from .dates import DEMO_EPOCH, town_today
 from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
@@ -111,7 +111,45 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help=f"输出文件夹（默认 {SCHEMA_DIR.as_posix()}）")
     schema.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
     schema.add_argument("--check", action="store_true", help="只检查已有文件是否最新，不写入")
+
+    editor = sub.add_parser("cms", help="按数据格式生成网页编辑器（/admin/<代号>/ 和 /admin/town/）")
+    editor.add_argument("--out", type=Path, default=Path("site"), help="网站文件夹，写入其中的 admin/（默认 site/）")
+    editor.add_argument(
+        "--local",
+        nargs="?",
+        const=cms.LOCAL_PROXY,
+        metavar="网址",
+        help=f"连接本机的 decap-server（默认 {cms.LOCAL_PROXY}），用于本机预览和测试：直接写文件，不经过合并请求",
+    )
+    editor.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
     return parser
+
+
+def _cms(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = _town_root(args.root, err)
+    if root is None:
+        return 1
+    files = cms.site_files(root, local=args.local)
+    if isinstance(files, cms.Skipped):
+        err.write(f"错误：{files.reason}。\n")
+        return 1
+    target = args.out if args.out.is_absolute() else root / args.out
+    try:
+        for name, content in files.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, path)
+            else:
+                path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        err.write(f"错误：无法写入 {target}：{exc.strerror}\n")
+        return 1
+    pages = sorted(n.removeprefix("admin/").removesuffix("/index.html") for n in files if n.endswith("/index.html"))
+    where = display_path(root, (target / "admin").resolve())
+    how = "，连接本机 decap-server（先运行 npx --prefix tools/cms decap-server）" if args.local else ""
+    out.write(f"已生成 {len(pages)} 个编辑页面到 {where}/{how}。\n")
+    return 0
 
 
 def _summary_text(result: Result, shown: list[Diagnostic], *, scoped: bool = False) -> str:
@@ -469,6 +507,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "report": _report,
         "import": _import,
         "export-table": _export_table,
+        "cms": _cms,
     }
     try:
         return handlers[args.command](args, out, err)

@@ -4,7 +4,8 @@ It translates MkDocs events into calls to the core:
 - `on_config`: the site's identity from town.yml, the party365 CSS and JS;
 - `on_pre_build`: validate the town, render photos and PDFs, render every page (before MkDocs
   cleans the site directory, so invalid data leaves the last good site untouched);
-- `on_files`: the generated pages, data files, photos and booklets as `File.generated`;
+- `on_files`: the generated pages, data files, photos and booklets as `File.generated`, and the
+  web editor's pages under admin/ (`generator.cms`; plain HTML files, so MkDocs copies them as they are);
 - `on_env`: mark the inline scripts of the theme's templates (see `site.theme`);
 - `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons, and the
   page's front matter escaped for the theme;
@@ -40,6 +41,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from .cms import Skipped, site_files
 from .diagnostics import DataError, format_text
 from .machine import BuildEnvironmentError, environment_message
 from .project import ORGS_DIR, TOWN_DIR
@@ -181,6 +183,12 @@ class Party365Plugin(BasePlugin[Party365Config]):
             log.info(f"{len(compliance)} 条达标提醒（场地、“十上墙”更新等），运行 party365 validate 查看")
         for asset in ASSETS:
             self._generated[f"assets/{asset}"] = resources.files("generator").joinpath("assets", asset).read_text(encoding="utf-8")
+        editor = site_files(self._root)  # /admin/: static files with their own policy, never sealed or indexed
+        if isinstance(editor, Skipped):
+            log.info(editor.reason)
+        else:
+            self._generated.update(editor)
+            log.info(f"网页编辑器：已生成 {sum(p.endswith('/index.html') for p in editor)} 个编辑页面（/admin/）")
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         for path, content in sorted(self._generated.items()):

@@ -328,6 +328,23 @@ class Office(_Model):
     maintainers: list[Maintainer] = Field(min_length=1, title="镇级维护人")
 
 
+class Editor(_Model):
+    """网页编辑器（/admin/）保存到哪个代码仓库：每次保存都是一个合并请求（GitLab、GitHub）。"""
+
+    backend: Literal["gitlab", "github", "gitea"] = Field(
+        title="代码托管平台", description="gitlab（含自建）、github 或 gitea（含 Forgejo，没有合并请求流程）；Gitee 不支持网页编辑"
+    )
+    repo: str = Field(title="仓库", pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$", description="例如 chunjiang/dangjian")
+    branch: str = Field("main", title="分支", pattern=r"^[A-Za-z0-9_./-]+$")
+    base_url: str | None = Field(
+        None,
+        title="平台网址",
+        pattern=r"^https://[A-Za-z0-9.-]+(:[0-9]+)?/?$",
+        description="自建 GitLab 或 Gitea/Forgejo 的网址，如 https://git.example.gov.cn",
+    )
+    app_id: str | None = Field(None, title="登录应用 ID", pattern=r"^\S+$", description="在代码托管平台登记的 OAuth 应用的 Application ID")
+
+
 class Town(_Model):
     """content/_town/town.yml：全镇信息（镇党委所有）。"""
 
@@ -353,6 +370,7 @@ class Town(_Model):
         ),
         pattern=r"^\S+$",
     )
+    editor: Editor | None = Field(None, title="网页编辑器", description="填写后，构建会生成各组织的网页编辑页面 /admin/<代号>/")
 
 
 class Phase(_Model):

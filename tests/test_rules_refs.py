@@ -107,7 +107,7 @@ def test_two_folders_with_the_same_full_name(town: Town) -> None:
 # ---------------------------------------------------------------- identifiers are identifiers
 
 
-@pytest.mark.parametrize("slug", ["index", "dangwu", "pinpai", "assets", "search", "photos", "data", "guide"])
+@pytest.mark.parametrize("slug", ["index", "dangwu", "pinpai", "assets", "search", "photos", "data", "guide", "admin", "town"])
 def test_folder_name_cannot_take_a_section_of_the_site(town: Town, slug: str) -> None:
     town.add_org(slug)
     [d] = town.diagnostics("slug-reserved")

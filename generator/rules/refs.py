@@ -24,6 +24,8 @@ RESERVED_SLUGS = frozenset(
         "assets", "search", "photos", "stylesheets", "javascripts", "sitemap", "feed", "404", "site", "static", "manifest",
         # the repository itself
         "content", "organizations", "generator", "overrides", "tools", "tests", "bench",
+        # the web editor: /admin/<slug>/ for each organization, /admin/town/ for the office
+        "admin", "town", "robots",
     }
 )  # fmt: skip
 

@@ -1,0 +1,238 @@
+"""The web editor (generator/cms.py): its forms cover the contract, each organization sees only
+its own folder, the pages are noindex with their own policy, and (in Chromium, offline, against
+decap-server on loopback) a disclosure typed in Chinese is saved as a file that validates."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, run_cli
+
+from generator import cms
+from generator.schema import FILE_MODELS, Editor, Notice, Town
+from generator.site.theme import POLICY
+from generator.validate import validate
+
+
+def _walk(fields: list[dict[str, Any]], prefix: str = "") -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for field in fields:
+        key = prefix + field["name"]
+        found[key] = field
+        if "fields" in field:
+            found |= _walk(field["fields"], key + ("[]." if field["widget"] == "list" else "."))
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(FILE_MODELS))
+def test_every_field_of_the_contract_has_a_form_field(kind: str) -> None:
+    if kind in cms.NOT_IN_FORMS:
+        assert kind == "holidays"  # the one file kind kept in git, said in the guide
+        return
+    contract, form = cms.covered(kind)
+    assert contract, kind
+    assert contract - form == set()
+    assert form - contract <= {"body"}
+
+
+def test_a_new_field_gets_a_form_field_or_the_generation_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    class WithText(Notice):
+        place: str | None = None
+
+    monkeypatch.setitem(FILE_MODELS, "notice", WithText)
+    assert "place" in _walk(cms.form_fields("notice"))
+
+    class WithTable(Notice):
+        table: dict[str, int] | None = None
+
+    monkeypatch.setitem(FILE_MODELS, "notice", WithTable)
+    with pytest.raises(cms.CmsError, match=r"notice\.table"):
+        cms.form_fields("notice")
+
+
+def test_a_form_that_lost_a_field_is_detected() -> None:
+    fields = [f for f in cms.form_fields("notice") if f["name"] != "end"]
+    assert "end" in cms.contract_paths(Notice) - cms.form_paths(fields)
+
+
+def test_widgets_follow_the_contract() -> None:
+    org = _walk(cms.form_fields("org"))
+    assert org["sector"]["widget"] == "select" and org["sector"]["options"] == ["机关事业单位", "村", "社区", "企业"]
+    assert org["sector"]["label"] == "所属领域" and org["sector"]["required"] is True
+    assert org["space.liuyou"] | {} == {**org["space.liuyou"], "widget": "select", "multiple": True}
+    assert org["space.liutongyi"]["options"][0] == "外观标识和LOGO"
+    assert org["updated"]["widget"] == "datetime" and org["updated"]["format"] == "YYYY-MM-DD"
+    assert org["intro"]["widget"] == "markdown" and org["intro"]["required"] is False
+    assert org["brand.photos[].file"]["widget"] == "image"
+    assert org["brand.photos[].alt"]["required"] is True  # a warning in the contract, required in the form
+    assert org["maintainers"]["widget"] == "list" and org["maintainers"]["min"] == 1
+    assert org["schema"] == {"name": "schema", "label": "格式版本", "required": True, "hint": "固定写 1", "widget": "hidden", "default": 1}
+    notice = _walk(cms.form_fields("notice"))
+    assert notice["kind"]["options"] == ["发展党员", "推荐优秀党员", "困难党员", "民主评议", "其他"]
+    assert notice["end"]["hint"] == "含当天；开始到结束至少 5 个工作日"
+    # an optional object asks for nothing and writes nothing until it is filled in
+    assert notice["withdrawn.reason"]["required"] is False and "default" not in notice["withdrawn.reason"]
+    assert _walk(cms.form_fields("disclosure"))["vote.against"].get("default") is None
+
+
+def _town(**editor: Any) -> Town:
+    data = json.loads((REPO / "content/schema/town.schema.json").read_text(encoding="utf-8"))
+    assert "editor" in data["properties"]
+    base = {"schema": 1, "name": "春江镇", "party_committee": "中共春江镇委员会", "site_name": "网站", "site_url": "https://x.example.cn/",
+            "bbox": {"south": 31, "west": 119, "north": 32, "east": 120}, "office": {"name": "组织办", "maintainers": ["a"]}}  # fmt: skip
+    if editor:
+        base["editor"] = editor
+    return Town.model_validate(base, strict=False)
+
+
+def test_each_organization_sees_only_its_own_folder() -> None:
+    config = cms.org_config("taoyuan-cun", "桃源村党委", _town(backend="gitlab", repo="chunjiang/dangjian", app_id="abc"))
+    paths = [c.get("folder") or f["file"] for c in config["collections"] for f in (c.get("files") or [c])]
+    assert paths == ["organizations/taoyuan-cun/org.yml", "organizations/taoyuan-cun/disclosures", "organizations/taoyuan-cun/notices"]
+    assert config["media_folder"] == "organizations/taoyuan-cun/photos" and config["public_folder"] == "photos"
+    assert config["locale"] == "zh_Hans"
+    town = cms.town_config(_town(backend="gitlab", repo="chunjiang/dangjian"))
+    assert all((c.get("folder") or f["file"]).startswith("content/_town/") for c in town["collections"] for f in (c.get("files") or [c]))
+
+
+def test_every_save_is_a_merge_request_where_the_forge_has_them() -> None:
+    gitlab = cms.org_config("a", "A", _town(backend="gitlab", repo="t/d", app_id="id1", base_url="https://git.example.cn"))
+    assert gitlab["publish_mode"] == "editorial_workflow"
+    assert gitlab["backend"] | {} == {**gitlab["backend"], "name": "gitlab", "auth_type": "pkce", "app_id": "id1",
+                                      "api_root": "https://git.example.cn/api/v4"}  # fmt: skip
+    assert cms.org_config("a", "A", _town(backend="github", repo="t/d"))["publish_mode"] == "editorial_workflow"
+    gitea = cms.org_config("a", "A", _town(backend="gitea", repo="t/d", base_url="https://git.example.cn"))
+    assert "publish_mode" not in gitea  # Gitea/Forgejo: no editorial workflow in the CMS
+    assert "https://git.example.cn" in cms.admin_policy(_town(backend="gitea", repo="t/d", base_url="https://git.example.cn"))
+
+
+def test_the_editor_fields_of_town_yml_are_strict() -> None:
+    with pytest.raises(ValueError):
+        Editor.model_validate({"backend": "gitee", "repo": "t/d"})
+    with pytest.raises(ValueError):
+        Editor.model_validate({"backend": "gitlab", "repo": "t/d", "base_url": 'https://x" onload="a'})
+
+
+def test_editor_pages_are_noindex_with_their_own_policy(tmp_path: Path) -> None:
+    if cms.find_bundle(REPO) is None:
+        pytest.skip("tools/cms 未安装（npm ci --prefix tools/cms）")
+    files = cms.admin_files(REPO, _town(backend="gitlab", repo="t/d", app_id="x"), {"taoyuan-cun": "桃源村党委"})
+    assert not isinstance(files, cms.Skipped)
+    assert set(files) >= {"admin/taoyuan-cun/index.html", "admin/taoyuan-cun/config.yml", "admin/town/index.html", "admin/decap-cms.js"}
+    assert not any(name.endswith(".map") for name in files)
+    page = files["admin/taoyuan-cun/index.html"]
+    assert isinstance(page, str)
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "data-pagefind-body" not in page
+    assert "<script>" not in page  # no inline script: only the shipped bundle
+    assert "&#x27;unsafe-eval&#x27;" in page and "https://gitlab.com" in page
+    assert not any("'unsafe-eval'" in directive for directive in POLICY)  # the public pages' policy is unchanged
+
+
+def test_without_the_bundle_or_the_settings_the_editor_is_skipped_in_one_chinese_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    skipped = cms.admin_files(REPO, _town(), {"a": "A"})
+    if cms.find_bundle(REPO) is not None:
+        assert isinstance(skipped, cms.Skipped) and "town.yml 没有填写 editor" in skipped.reason
+    monkeypatch.setattr(cms, "find_bundle", lambda *roots: None)
+    missing = cms.admin_files(REPO, _town(backend="gitlab", repo="t/d"), {"a": "A"})
+    assert isinstance(missing, cms.Skipped) and "npm ci --prefix tools/cms" in missing.reason and "\n" not in missing.reason
+
+
+# ---------------------------------------------------------------- in Chromium, offline
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SERVER = REPO / "tools/cms/node_modules/decap-server/dist/index.js"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or shutil.which("node") is None or not SERVER.is_file(), reason="需要 Chromium、Node.js 和 tools/cms"
+)
+def test_a_clerk_creates_a_disclosure_in_chinese_and_it_validates(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    town = tmp_path / "town"
+    shutil.copytree(REPO / "content/_town", town / "content/_town")
+    shutil.copytree(REPO / "organizations", town / "organizations", ignore=shutil.ignore_patterns("photos"))
+    before = validate(town, __import__("datetime").date(2026, 11, 26)).diagnostics
+    port = _free_port()
+    made = run_cli("cms", "--local", f"http://127.0.0.1:{port}", "--out", str(tmp_path / "site"), "--root", str(town))
+    assert made.code == 0, made.err
+    proxy = subprocess.Popen(
+        ["node", str(SERVER)],
+        env={**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "GIT_REPO_DIRECTORY": str(town), "MODE": "fs"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path / "site")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    folder = town / "organizations/taoyuan-cun/disclosures"
+    existing = set(folder.iterdir())
+    problems: list[str] = []
+    try:
+        for _ in range(50):  # until the proxy listens
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            url = f"http://127.0.0.1:{httpd.server_address[1]}/admin/taoyuan-cun/"
+            page.goto(url)
+            assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
+            page.get_by_role("button", name="登录").click()
+            page.get_by_text("党务公开").first.wait_for()
+            page.goto(url + "#/collections/disclosures/new")
+            cdp = page.context.new_cdp_session(page)
+            page.get_by_label("标题").click()
+            cdp.send("Input.imeSetComposition", {"text": "di", "selectionStart": 2, "selectionEnd": 2})
+            cdp.send("Input.insertText", {"text": "第四季度党员两地报到情况"})
+            page.get_by_label("栏目").click()
+            page.get_by_text("党员两地报到", exact=True).click()
+            page.locator("[data-slate-editor]").first.click()
+            cdp.send("Input.insertText", {"text": "本季度在职党员全部到居住地报到。"})
+            page.get_by_text("发布", exact=True).click()
+            page.get_by_text("立即发布").click()
+            for _ in range(50):
+                if set(folder.iterdir()) - existing:
+                    break
+                time.sleep(0.2)
+            browser.close()
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        httpd.shutdown()
+        httpd.server_close()
+    assert problems == []
+    assert all(u.startswith("http://127.0.0.1:") for u in requests)  # offline: nothing from a CDN
+    (written,) = set(folder.iterdir()) - existing
+    text = written.read_text(encoding="utf-8")
+    assert "title: 第四季度党员两地报到情况" in text and "category: 党员两地报到" in text and "本季度在职党员全部到居住地报到。" in text
+    after = validate(town, __import__("datetime").date(2026, 11, 26)).diagnostics
+    rel = written.relative_to(town).as_posix()
+    assert [d for d in after if d.path == rel] == []
+    assert len([d for d in after if d.is_error]) == len([d for d in before if d.is_error])
