@@ -1,0 +1,106 @@
+"""Readers on phones and 适老化 (issue 15): every page type fits a phone in normal text, in the
+site's large-text mode and at 320 px with the browser's text at 200%; key facts are never cut."""
+
+from __future__ import annotations
+
+import pytest
+import test_browser
+from test_browser import browser, server  # noqa: F401  (the shared Playwright harness and its fixtures)
+
+pytestmark = test_browser.pytestmark
+
+# One page of every type the site has.
+PAGE_TYPES = (
+    "",  # home
+    "dangwu/",  # organization index
+    "dangwu/taoyuan-cun/",  # organization page
+    "gongshi/",
+    "pinpai/",  # brand index
+    "pinpai/taoyuan-cun/",  # brand profile
+    "fengjingxian/",  # map
+    "anli/",
+    "anli/quji-shifandian/",  # a collection
+    "jindu/",  # dashboard
+    "data/",
+    "guide/",
+    "404.html",
+)
+
+# (viewport width, large-text switch on, browser default font size in px: 16 is 100%, 32 is 200%)
+MODES = {"390": (390, False, 16), "390-large": (390, True, 16), "320-200%": (320, False, 32)}
+
+
+def open_page(browser, server: str, path: str, mode: str):  # noqa: F811
+    width, large, font = MODES[mode]
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    if large:
+        context.add_init_script("try { localStorage.setItem('p365-large', '1') } catch (e) {}")
+    page = context.new_page()
+    if font != 16:
+        # What a reader's "font size" setting does: the default font size, not a page zoom.
+        context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": font, "fixed": font}})
+    page.goto(server + path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.classList.contains('p365-large')") is large
+    return page
+
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const inScroller = (el) => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    const s = getComputedStyle(a); if (s.overflowX !== 'visible' || s.position === 'fixed') return true; } return false; };
+  const culprits = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 0.5 && !inScroller(el) && !culprits.some(c => c[0].contains(el)))
+      culprits.push([el, `${el.tagName.toLowerCase()}.${el.className} → ${Math.round(r.right)}px`]);
+  }
+  return {scroll: document.scrollingElement.scrollWidth, width: width, culprits: culprits.slice(0, 5).map(c => c[1])};
+}"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_page_type_scrolls_sideways(browser, server: str, mode: str) -> None:  # noqa: F811
+    wide = {}
+    for path in PAGE_TYPES:
+        page = open_page(browser, server, path, mode)
+        found = page.evaluate(OVERFLOW)
+        if found["scroll"] > found["width"]:
+            wide[path or "/"] = found
+        page.context.close()
+    assert wide == {}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_contact_card_phone_and_address_are_never_cut(browser, server: str, mode: str) -> None:  # noqa: F811
+    page = open_page(browser, server, "dangwu/taoyuan-cun/", mode)
+    facts = page.evaluate("""() => [...document.querySelectorAll('.p365-facts dd')].map(dd => {
+      const r = dd.getBoundingClientRect();
+      return {text: dd.textContent, right: r.right, left: r.left, clipped: dd.scrollWidth > dd.clientWidth + 1,
+              width: document.documentElement.clientWidth};
+    })""")
+    assert any(f["text"].startswith("0519-") for f in facts)  # the office phone is there
+    for f in facts:
+        assert f["left"] >= 0 and f["right"] <= f["width"] and not f["clipped"], f
+    lines = page.locator(".p365-facts a[href^='tel:']").evaluate(
+        "a => [...a.getClientRects()].map(r => [r.left, r.right, document.documentElement.clientWidth])"
+    )
+    assert all(left >= 0 and right <= width for left, right, width in lines), lines
+    if mode != "320-200%":
+        assert len(lines) == 1  # on a phone in either text mode the number is on one line
+    page.context.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_back_to_top_button_stays_on_one_line(browser, server: str, mode: str) -> None:  # noqa: F811
+    page = open_page(browser, server, "dangwu/taoyuan-cun/", mode)
+    button = page.locator("button.md-top")
+    button.evaluate("b => { b.hidden = false; b.classList.remove('md-top--hidden'); }")  # as after scrolling back up
+    box = button.evaluate("""b => { const r = b.getBoundingClientRect(); const s = getComputedStyle(b);
+      return {height: r.height, line: parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.6,
+              padding: parseFloat(s.paddingTop) + parseFloat(s.paddingBottom), left: r.left, right: r.right,
+              width: document.documentElement.clientWidth, text: b.textContent.trim()}; }""")
+    assert box["text"] == "回到页面顶部"
+    assert box["height"] - box["padding"] < 1.5 * box["line"], box  # one line of text
+    assert box["left"] >= 0 and box["right"] <= box["width"], box
+    page.context.close()
