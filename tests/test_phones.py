@@ -104,3 +104,48 @@ def test_back_to_top_button_stays_on_one_line(browser, server: str, mode: str) -
     assert box["height"] - box["padding"] < 1.5 * box["line"], box  # one line of text
     assert box["left"] >= 0 and box["right"] <= box["width"], box
     page.context.close()
+
+
+TABLE_PAGES = {
+    "gongshi/": "table.p365-archive",
+    "jindu/": "table.p365-tasks, table.p365-orgtable",
+    "dangwu/huayuan-shequ/": "table.p365-vote",
+}
+
+
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_the_sites_own_tables_are_styled_like_materials(browser, server: str, path: str) -> None:  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + path)
+    tables = page.locator(TABLE_PAGES[path])
+    assert tables.count() >= 1
+    for i in range(tables.count()):
+        style = tables.nth(i).evaluate("""t => { const th = t.querySelector('th'), td = t.querySelector('td');
+          const s = getComputedStyle(th), d = getComputedStyle(td);
+          return {align: s.textAlign, th_border: s.borderBottomWidth, td_border: d.borderTopWidth, padding: parseFloat(d.paddingLeft),
+                  table_border: getComputedStyle(t).borderTopWidth}; }""")
+        assert style["align"] in ("left", "start"), style  # not centred
+        assert style["th_border"] != "0px" and style["td_border"] != "0px" and style["table_border"] != "0px", style
+        assert style["padding"] >= 8, style  # "91 2 3" no more: cells have room
+    for wrap in page.locator(".p365-table-wrap").all():  # a scrolling table is a named, focusable region
+        assert wrap.get_attribute("role") == "region" and wrap.get_attribute("aria-label") and wrap.get_attribute("tabindex") == "0"
+    page.close()
+
+
+@pytest.mark.parametrize("mode", ["390", "390-large"])
+def test_tables_become_cards_on_a_phone_and_no_date_is_split(browser, server: str, mode: str) -> None:  # noqa: F811
+    split = {}
+    for path in PAGE_TYPES:
+        page = open_page(browser, server, path, mode)
+        broken = page.evaluate("""() => [...document.querySelectorAll('.md-content time')]
+          .filter(t => t.getClientRects().length > 1 || (t.getClientRects().length === 1 &&
+                       t.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(t).lineHeight || '0')))
+          .map(t => t.textContent)""")
+        if broken:
+            split[path or "/"] = broken[:3]
+        if path in ("gongshi/", "jindu/"):
+            cards = page.locator("table.p365-cards tr").nth(1)
+            assert cards.evaluate("tr => getComputedStyle(tr).display") == "block"  # one card per row
+            assert cards.locator("td").nth(1).evaluate("td => getComputedStyle(td, '::before').content").startswith('"')  # with its header
+        page.context.close()
+    assert split == {}
