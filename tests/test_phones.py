@@ -219,3 +219,28 @@ def test_the_ten_wall_sections_are_in_the_organization_pages_table_of_contents(d
     toc = toc[: toc.index("</nav>")]
     names = [re.sub(r"\s+", "", n) for n in re.findall(r'href="#shiqiang-\d+"[^>]*>\s*<span class="md-ellipsis">([^<]+)</span>', toc)]
     assert names == list(SHIQIANG)  # taoyuan-cun (a village) has all ten, in the plan's order
+
+
+def _home_on(browser, server: str, day: str):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.clock.set_fixed_time(f"{day}T09:00:00+08:00")
+    page.goto(server)
+    shown = page.locator("ul.p365-live-list li:visible")
+    ends = [li.get_attribute("data-end") for li in shown.all()]
+    labels = [li.locator(".p365-countdown").inner_text() for li in shown.all()]
+    count = int(page.locator(".p365-live-count").inner_text())
+    page.close()
+    return ends, labels, count
+
+
+def test_home_page_open_notices_are_true_on_the_day_it_is_read(browser, server: str, demo_site) -> None:  # noqa: F811
+    import re
+
+    html = (demo_site / "index.html").read_text(encoding="utf-8")
+    built = int(re.search(r'class="p365-live-count"[^>]*>(\d+)<', html).group(1))  # type: ignore[union-attr]
+    ends, labels, count = _home_on(browser, server, "2026-11-26")  # the demo's build day
+    assert count == built and len(ends) == 5 and "已结束" not in labels
+    ends, labels, count = _home_on(browser, server, "2026-11-30")  # read four days later
+    assert ends and all(end >= "2026-11-30" for end in ends), ends
+    assert len(ends) == 5 and "已结束" not in labels  # later notices took the ended ones' places
+    assert count < built  # "N 条公示正在进行" counts only what still runs

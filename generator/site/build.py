@@ -225,7 +225,7 @@ class SiteBuilder:
             "",
             "index.md",
             figures=figures(self.ds, self.views),
-            notices=open_notices(self.views)[:5],
+            notices=open_notices(self.views),  # the page shows 5; the rest replace those that end before it is read
             quarter=quarter_label(self.ds.today),
             plan=self.ds.town.get("plan"),
         )
