@@ -32,6 +32,28 @@
     });
   }
 
+  /* Lists of open notices and the home page's count, true on the day the page is read:
+     ended notices leave the list and the next ones (shipped hidden) take their places. */
+  function updateLiveLists(root) {
+    var today = chinaToday();
+    root.querySelectorAll(".p365-live-list").forEach(function (list) {
+      var show = parseInt(list.getAttribute("data-show"), 10) || 5;
+      var shown = 0;
+      list.querySelectorAll("li[data-end]").forEach(function (li) {
+        var live = li.getAttribute("data-end") >= today && shown < show;
+        li.hidden = !live;
+        if (live) shown += 1;
+      });
+    });
+    root.querySelectorAll(".p365-live-count[data-periods]").forEach(function (el) {
+      var periods = el.getAttribute("data-periods").split(" ").filter(Boolean);
+      el.textContent = String(periods.filter(function (p) {
+        var parts = p.split("/");
+        return parts[0] <= today && today <= parts[1];
+      }).length);
+    });
+  }
+
   function setupFilter(root) {
     var form = root.querySelector(".p365-filter");
     if (!form || form.getAttribute("data-ready")) return;
@@ -432,6 +454,7 @@
   function init() {
     focusableScrollers(document);
     updateCountdowns(document);
+    updateLiveLists(document);
     setupFilter(document);
     setupLargeText();
     setupSearch();

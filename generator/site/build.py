@@ -23,6 +23,7 @@ from ..dates import quarter_label
 from ..images import PhotoReport, PhotoSet
 from ..progress import compute
 from ..publication import brand_url, org_url
+from ..schema import SHIQIANG
 from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..templating import html_environment
 from ..validate import Result
@@ -94,6 +95,7 @@ def _environment() -> Environment:
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}  # readable front matter
     env.filters["md"] = _md_text
     env.globals["BANKUAI_ORDER"] = BANKUAI_ORDER
+    env.globals["SHIQIANG_IDS"] = {h: f"shiqiang-{n}" for n, h in enumerate(SHIQIANG, 1)}  # stable anchors for the ten headings
     env.globals["BANKUAI_IDS"] = dict(zip(BANKUAI_ORDER, ("jiguan", "cun-shequ", "qiye"), strict=True))
     return env
 
@@ -223,7 +225,7 @@ class SiteBuilder:
             "",
             "index.md",
             figures=figures(self.ds, self.views),
-            notices=open_notices(self.views)[:5],
+            notices=open_notices(self.views),  # the page shows 5; the rest replace those that end before it is read
             quarter=quarter_label(self.ds.today),
             plan=self.ds.town.get("plan"),
         )
