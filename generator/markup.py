@@ -16,6 +16,8 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from .cjk import CJKExtension
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "sub", "sup", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption",
@@ -49,14 +51,18 @@ def _demote(match: re.Match[str]) -> str:
 @lru_cache(maxsize=1)
 def _renderer() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["tables", "sane_lists"], extension_configs={"tables": {"use_align_attribute": True}}, output_format="html"
+        extensions=["tables", "sane_lists", CJKExtension()],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
     )
 
 
 @lru_cache(maxsize=1)
 def _town_renderer() -> markdown.Markdown:
     """Close to what MkDocs does with mkdocs.yml's extensions (fenced code without highlighting)."""
-    return markdown.Markdown(extensions=["admonition", "attr_list", "md_in_html", "tables", "fenced_code"], output_format="html")
+    return markdown.Markdown(
+        extensions=["admonition", "attr_list", "md_in_html", "tables", "fenced_code", CJKExtension()], output_format="html"
+    )
 
 
 @dataclass(frozen=True, slots=True)

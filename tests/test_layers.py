@@ -23,7 +23,7 @@ LAYERS = {
     "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0,
     "loader": 1,
     "schema": 2, "project": 2,
-    "publication": 3, "markup": 3, "standards": 3, "templating": 3,
+    "publication": 3, "markup": 3, "standards": 3, "templating": 3, "cjk": 3,
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
     "validate": 5,
     "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "report": 6, "scaffold": 6, "verdict": 6,

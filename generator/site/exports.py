@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from ..dates import CHINA
+from ..markup import render_markdown
 from ..project import Dataset
 from ..publication import brand_url, is_hidden, is_published, item_url, org_url
 from .views import OrgView
@@ -118,19 +121,30 @@ def _text(value: str) -> str:
     return escape(_NOT_XML.sub("", value), {'"': "&quot;"})
 
 
+SUMMARY_CHARS = 120
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def summary(markup: str) -> str:
+    """The first words of an item as plain text, for a feed reader's list."""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rstrip() + "……"
+
+
 def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
-    entries: list[tuple[dt.date, str, str, str, str]] = []
+    entries: list[tuple[dt.date, str, str, str, str]] = []  # date, title, path, category, summary
     for slug, view in views.items():
         entry = ds.orgs[slug]
         for item in entry.disclosures:
             if is_published(item, ds.today) and not is_hidden(item) and item.date is not None:
                 m = item.model
-                entries.append((item.date, f"{view.short_name}：{m.title}", item_url(slug, item.file.stem), m.category, item.file.stem))
+                about = summary(render_markdown(item.doc.body))
+                entries.append((item.date, f"{view.short_name}：{m.title}", item_url(slug, item.file.stem), m.category, about))
         for notice in view.notices:
             if notice.withdrawn is None and notice.start <= ds.today:
-                entries.append(
-                    (notice.start, f"【公示】{view.short_name}：{notice.title}", item_url(slug, notice.anchor), "公示", notice.anchor)
-                )
+                about = f"公示期 {notice.start.isoformat()} 至 {notice.end.isoformat()}。{summary(notice.html)}"
+                entries.append((notice.start, f"【公示】{view.short_name}：{notice.title}", item_url(slug, notice.anchor), "公示", about))
     entries.sort(key=lambda e: (e[0], e[2]), reverse=True)
     town = ds.town["town"]
     updated = _timestamp(entries[0][0]) if entries else _timestamp(ds.today)
@@ -144,15 +158,17 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
         f"  <updated>{updated}</updated>",
         f"  <author><name>{_text(town.party_committee)}</name></author>",
     ]
-    for day, title, path, category, _ in entries[:FEED_ENTRIES]:
+    for day, title, path, category, about in entries[:FEED_ENTRIES]:
         url = site_url + path
         lines += [
             "  <entry>",
             f"    <title>{_text(title)}</title>",
             f'    <link href="{_text(url)}" />',
             f"    <id>{_text(url)}</id>",
+            f"    <published>{_timestamp(day)}</published>",
             f"    <updated>{_timestamp(day)}</updated>",
             f'    <category term="{_text(category)}" />',
+            *([f"    <summary>{_text(about)}</summary>"] if about else []),
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -166,4 +182,12 @@ def export_files(ds: Dataset, views: dict[str, OrgView], site_url: str) -> dict[
         "data/organizations.csv": _csv(records),
         "data/organizations.geojson": _geojson(ds, records),
         "feed.xml": _atom(ds, views, site_url),
+        "robots.txt": robots(site_url),
     }
+
+
+def robots(site_url: str) -> str:
+    """Crawlers may read the public site, not the web editor (whose pages also say noindex).
+    Crawlers read robots.txt only at a host's root: a site in a subfolder relies on noindex."""
+    base = urlsplit(site_url).path or "/"
+    return f"User-agent: *\nDisallow: {base}admin/\nSitemap: {site_url}sitemap.xml\n"
