@@ -244,3 +244,15 @@ def test_home_page_open_notices_are_true_on_the_day_it_is_read(browser, server: 
     assert ends and all(end >= "2026-11-30" for end in ends), ends
     assert len(ends) == 5 and "已结束" not in labels  # later notices took the ended ones' places
     assert count < built  # "N 条公示正在进行" counts only what still runs
+
+
+def test_notes_and_collapsible_lists_are_in_the_site_red(browser, server: str) -> None:  # noqa: F811
+    """往年公开 and 分类列表 were Material's blue note boxes with a pencil icon."""
+    page = open_page(browser, server, "dangwu/dongwan-cun/", "390")
+    colours = page.evaluate(
+        """() => { const d = document.querySelector('details.p365-year');
+        const s = d.querySelector('summary');
+        return [getComputedStyle(d).borderTopColor, getComputedStyle(s, '::before').backgroundColor]; }"""
+    )
+    assert colours == ["rgb(200, 16, 46)", "rgb(200, 16, 46)"], colours
+    page.context.close()
