@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # The contract's own vocabularies: the generated town can never drift from what the validator accepts.
+from generator.ledger import CATEGORY_CODE  # noqa: E402
 from generator.schema import BRAND_MODEL_BY_SECTOR, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG  # noqa: E402
 
 TOWN_DIR = ROOT / "content" / "_town"
@@ -113,23 +114,7 @@ DEMO_PLAN: dict[str, tuple[int, int, int]] = {
 TOWN_SHARE: dict[str, int] = {"机关事业单位": 17, "村": 32, "社区": 12, "企业": 29}
 
 BRAND_MODEL = BRAND_MODEL_BY_SECTOR
-ITEM_SLUG = {
-    "党组织简介和任期工作目标": "jianjie-mubiao",
-    "两委联系工作网络": "liangwei-wangluo",
-    "两农组织情况": "liangnong-zuzhi",
-    "党员两地报到": "liangdi-baodao",
-    "两民工作": "liangmin-gongzuo",
-    "两亮形象": "liangliang-xingxiang",
-    "两务公开": "liangwu-gongkai",
-    "党员家规家训": "jiagui-jiaxun",
-    "志愿服务活动": "zhiyuan-fuwu",
-    "两学一做学习教育": "liangxue-yizuo",
-    "党内通报": "dangnei-tongbao",
-    "重大决策征求意见": "zhengqiu-yijian",
-    "重大事项报告": "zhongda-shixiang",
-    "党费": "dangfei",
-    "三会一课": "sanhui-yike",
-}
+ITEM_SLUG = CATEGORY_CODE  # the same file-name codes as `party365 import`
 
 # Town centre and the zones where each sector sits (south, west, north, east).
 CENTRE = (31.797, 120.018)
