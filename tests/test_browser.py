@@ -23,15 +23,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(demo_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(demo_site))
+def serve(site: Path) -> Iterator[str]:
+    """Serve a built site on loopback for the length of a fixture; yields its base URL.
+    The one harness of the browser tests (with `browser` below)."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_site: Path) -> Iterator[str]:
+    yield from serve(demo_site)
 
 
 @pytest.fixture(scope="module")

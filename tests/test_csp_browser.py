@@ -9,9 +9,6 @@ the gallery lightbox, search); on the hostile town the payloads show as text.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +16,7 @@ from typing import Any
 
 import pytest
 from hostile import BRAND_NAME, COLLECTION, NOTICE, ROUTE, SHORT, SITE_NAME
-from test_browser import ARGS, CHROMIUM
+from test_browser import CHROMIUM, browser, serve  # noqa: F401  (the shared harness and its fixture)
 from test_escape import hostile_site  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
@@ -31,37 +28,14 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _serve(site: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
 @pytest.fixture(scope="module")
 def demo_server(demo_site: Path) -> Iterator[str]:
-    yield from _serve(demo_site)
+    yield from serve(demo_site)
 
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site: Path) -> Iterator[str]:  # noqa: F811
-    yield from _serve(hostile_site)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
+    yield from serve(hostile_site)
 
 
 @dataclass
@@ -70,7 +44,7 @@ class Visit:
     errors: list[str] = field(default_factory=list)  # console errors, page errors and CSP violations
 
 
-def visit(browser: Any, url: str, action: Callable[[Any], None] | None = None) -> Visit:
+def visit(browser: Any, url: str, action: Callable[[Any], None] | None = None) -> Visit:  # noqa: F811
     result = Visit()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.add_init_script(_REPORT_VIOLATIONS)
@@ -140,7 +114,7 @@ DEMO_PAGES = (
 
 
 @pytest.mark.parametrize(("path", "action"), DEMO_PAGES, ids=[f"{p or 'home'}{'+' if a else ''}" for p, a in DEMO_PAGES])
-def test_demo_pages_run_without_a_policy_violation(browser: Any, demo_server: str, path: str, action: Any) -> None:
+def test_demo_pages_run_without_a_policy_violation(browser: Any, demo_server: str, path: str, action: Any) -> None:  # noqa: F811
     result = visit(browser, demo_server + path, action)
     assert result.dialogs == [] and result.errors == []
 
@@ -170,7 +144,11 @@ HOSTILE_PAGES = (
     ("path", "h1", "action"), HOSTILE_PAGES, ids=[f"{p or 'home'}{'+' if a else ''}{i}" for i, (p, _, a) in enumerate(HOSTILE_PAGES)]
 )
 def test_payloads_in_every_field_never_run_and_show_as_text(
-    browser: Any, hostile_server: str, path: str, h1: str | None, action: Any
+    browser: Any,  # noqa: F811
+    hostile_server: str,
+    path: str,
+    h1: str | None,
+    action: Any,
 ) -> None:
     result = Visit()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
