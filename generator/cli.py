@@ -273,7 +273,7 @@ def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = _town_root(args.root, err)
     if root is None:
         return 1
-    result = validate(root, default_today())
+    result = validate(root)
     text = codeowners.render(result.dataset, args.flavour)
     target = args.out or codeowners.default_path(root, args.flavour)
     shown = display_path(root, target.resolve())
@@ -368,7 +368,7 @@ def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = _town_root(args.root, err)
     if root is None:
         return 1
-    result = validate(root, default_today())
+    result = validate(root)
     if result.errors:
         err.write(render_text(result.errors) + f"\n错误：资料有 {len(result.errors)} 个错误，没有生成公开栏。\n")
         return 1
@@ -401,7 +401,7 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = _town_root(args.root, err)
     if root is None:
         return 1
-    result = validate(root, default_today())
+    result = validate(root)
     target = args.out if args.out.is_absolute() else root / args.out
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(report.render(result), encoding="utf-8")

@@ -256,3 +256,17 @@ def test_notes_and_collapsible_lists_are_in_the_site_red(browser, server: str) -
     )
     assert colours == ["rgb(200, 16, 46)", "rgb(200, 16, 46)"], colours
     page.context.close()
+
+
+def test_search_dialog_fits_a_phone_in_large_text(browser, server: str) -> None:  # noqa: F811
+    """The 板块 select stuck out of the dialog with 大字 on at 390 px."""
+    page = open_page(browser, server, "dangwu/dongwan-cun/", "390-large")
+    page.keyboard.press("/")
+    page.wait_for_selector("dialog.p365-search[open]")
+    overflow = page.evaluate(
+        """() => { const d = document.querySelector('dialog.p365-search'); const s = getComputedStyle(d);
+        const edge = d.getBoundingClientRect().right - parseFloat(s.paddingRight);
+        return [...d.querySelectorAll('select, input')].map((e) => e.getBoundingClientRect().right - edge).filter((x) => x > 0.5); }"""
+    )
+    assert overflow == []
+    page.context.close()
