@@ -17,6 +17,7 @@ from .dates import today as default_today
 from .diagnostics import Diagnostic, render_github, render_json, render_text
 from .images import CACHE_DIR, prepare_photos
 from .machine import BuildEnvironmentError
+from .machine import problem as machine_problem
 from .project import TOWN_DIR, display_path, find_root
 from .scaffold import ScaffoldError, create_org
 from .schema import FILE_MODELS, SECTORS, json_schema
@@ -143,7 +144,7 @@ def _cms(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 path.write_text(content, encoding="utf-8")
     except OSError as exc:
-        err.write(f"错误：无法写入 {target}：{exc.strerror}\n")
+        err.write(_cannot_write(target, exc))
         return 1
     pages = sorted(n.removeprefix("admin/").removesuffix("/index.html") for n in files if n.endswith("/index.html"))
     where = display_path(root, (target / "admin").resolve())
@@ -226,7 +227,7 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"错误：{exc}\n")
         return 1
     except OSError as exc:
-        err.write(f"错误：无法创建文件夹：{exc.strerror}（{exc.filename}）\n")
+        err.write(_cannot_write(exc.filename or args.root, exc))
         return 1
     out.write(f"已生成 {display_path(args.root.resolve(), file)}。按文件里的说明填写，然后运行 party365 validate 检查。\n")
     return 0
@@ -256,7 +257,7 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for name, text in files.items():
             (target / name).write_text(text, encoding="utf-8")
     except OSError as exc:
-        err.write(f"错误：无法写入 {target}：{exc.strerror}\n")
+        err.write(_cannot_write(target, exc))
         return 1
     out.write(f"已写入 {len(files)} 个 JSON Schema 到 {target.as_posix()}/\n")
     return 0
@@ -300,7 +301,7 @@ def _codeowners(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        err.write(f"错误：无法写入 {shown}：{exc.strerror}\n")
+        err.write(_cannot_write(shown, exc))
         return 1
     out.write(f"已写入 {shown}（{len(result.dataset.orgs)} 个组织）。\n")
     return 0
@@ -409,12 +410,19 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cannot_write(where: object, exc: OSError) -> str:
+    """A write the machine refused (disk full, read-only, no permission), in Chinese: never the
+    operating system's English."""
+    what, fix = machine_problem(exc.errno)
+    return f"错误：{what}，无法写入 {where}。{fix}。\n"
+
+
 def _write_bytes(target: Path, data: bytes, err: TextIO) -> bool:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     except OSError as exc:
-        err.write(f"错误：无法写入 {target}：{exc.strerror}\n")
+        err.write(_cannot_write(target, exc))
         return False
     return True
 

@@ -172,3 +172,16 @@ def test_every_rule_is_tested() -> None:
 def test_every_rule_is_documented_in_the_guide() -> None:
     guide = (REPO / "content/guide/index.md").read_text(encoding="utf-8")
     assert [rule for rule in all_rules() if f"`{rule}`" not in guide] == []
+
+
+def test_a_refused_write_is_named_in_chinese_without_the_systems_english(tmp_path, cli_run, monkeypatch) -> None:
+    import errno
+    from pathlib import Path
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    result = cli_run("schema", "--out", str(tmp_path / "schema"))
+    assert result.code == 1
+    assert result.err.startswith("错误：磁盘已满，无法写入 ") and "No space" not in result.err
