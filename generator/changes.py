@@ -29,8 +29,10 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Severity, format_text
 from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
-from .project import ORGS_DIR, TOWN_DIR, Dataset, Item, OrgEntry
+from .project import ORGS_DIR, TOWN_DIR, Dataset
 from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, web_photos
+from .schema import Notice
+from .valid import AnyItem, ValidOrg
 from .validate import Result, validate
 
 BODY_LINES = 8  # changed body lines shown per item; the rest are counted
@@ -150,10 +152,10 @@ def _period(m: Any) -> str:
     return f"{m.start.isoformat()} 至 {m.end.isoformat()}"
 
 
-def item_fields(item: Item) -> Fields:
+def item_fields(item: AnyItem) -> Fields:
     m = item.model
     pairs: list[tuple[str, Any]] = [("标题", m.title)]
-    if item.kind == "notice":
+    if isinstance(m, Notice):
         pairs += [("公示类型", m.kind), ("公示期", _period(m))]
         o = m.objection
         pairs.append(("异议渠道", "；".join(_text(v) for v in (o.contact, o.phone, o.address, o.email) if v)))
@@ -168,7 +170,7 @@ def item_fields(item: Item) -> Fields:
     return tuple((label, _text(value)) for label, value in pairs)
 
 
-def _item(slug: str, item: Item, today: dt.date) -> PublicItem:
+def _item(slug: str, item: AnyItem, today: dt.date) -> PublicItem:
     m = item.model
     if is_published(item, today):
         visibility = "public"
@@ -181,11 +183,11 @@ def _item(slug: str, item: Item, today: dt.date) -> PublicItem:
         kind=item.kind,
         stem=item.file.stem,
         title=m.title,
-        date=item.date or today,
+        date=item.date,
         digest=hashlib.sha256(item.doc.text.encode()).hexdigest()[:16],
         withdrawn=is_hidden(item),
         path=item.doc.path,
-        status=notice_status(m, today) if item.kind == "notice" else "",
+        status=notice_status(m, today) if isinstance(m, Notice) else "",
         redacted=bool(m.redact),
         visibility=visibility,
         fields=item_fields(item),
@@ -193,7 +195,7 @@ def _item(slug: str, item: Item, today: dt.date) -> PublicItem:
     )
 
 
-def _photo_state(entry: OrgEntry, slug: str, file: str, cache_dir: Path) -> PhotoState | None:
+def _photo_state(entry: ValidOrg, slug: str, file: str, cache_dir: Path) -> PhotoState | None:
     source = entry.dir / file
     try:
         key = cache_key(source)
@@ -210,12 +212,10 @@ def _photo_state(entry: OrgEntry, slug: str, file: str, cache_dir: Path) -> Phot
 def snapshot(ds: Dataset) -> Snapshot:
     """The public face of a dataset (and its 党内 items, apart), as far as a change can alter it."""
     snap = Snapshot()
-    renames = ds.town.get("renames")
-    snap.renamed = {r.old: r.new for r in getattr(renames, "renames", [])}
-    for slug, entry in ds.orgs.items():
+    renames = ds.valid.renames
+    snap.renamed = {r.old: r.new for r in renames.renames} if renames else {}
+    for slug, entry in ds.valid.orgs.items():
         org = entry.model
-        if org is None:
-            continue
         snap.pages[org_url(slug)] = org.short_name
         snap.orgs[slug] = (org.short_name, org_fields(org))
         if org.brand is not None:
@@ -226,9 +226,7 @@ def snapshot(ds: Dataset) -> Snapshot:
             state = _photo_state(entry, slug, ref.photo.file, ds.root / CACHE_DIR)
             if state is not None:
                 snap.photo_states[(slug, ref.photo.file)] = state
-        for item in [*entry.disclosures, *entry.notices]:
-            if item.model is None or item.date is None:
-                continue
+        for item in entry.items:
             public = _item(slug, item, ds.today)
             bucket = {"public": snap.items, "scheduled": snap.scheduled, "internal": snap.internal}[public.visibility]
             bucket[(slug, item.kind, item.file.stem)] = public

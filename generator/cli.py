@@ -374,8 +374,8 @@ def _boards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(render_text(result.errors) + f"\n错误：资料有 {len(result.errors)} 个错误，没有生成公开栏。\n")
         return 1
     ds = result.dataset
-    slugs = args.org or sorted(ds.orgs)
-    unknown = [s for s in slugs if s not in ds.orgs]
+    slugs = args.org or sorted(ds.valid.orgs)
+    unknown = [s for s in slugs if s not in ds.valid.orgs]
     if unknown:
         err.write(f"错误：没有代号为 {'、'.join(unknown)} 的组织。\n")
         return 1

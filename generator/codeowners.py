@@ -33,7 +33,7 @@ def _handles(names: Any) -> list[str]:
 def render(ds: Dataset, flavour: str = "github") -> str:
     """The CODEOWNERS text for the dataset. Organizations whose org.yml is invalid keep the
     town office as their only owner until it validates."""
-    town = ds.town.get("town")
+    town = ds.valid.town
     office = _handles(town.office.maintainers if town else [])
     office_line = " ".join(office)
     lines = [HEADER]
@@ -49,10 +49,11 @@ def render(ds: Dataset, flavour: str = "github") -> str:
     ]
     if flavour == "gitlab":
         lines.append("[各党组织]")
-    for slug, entry in sorted(ds.orgs.items()):
+    for slug in sorted(ds.orgs):
         if not SLUG_RE.fullmatch(slug):
             continue  # a folder name that is not a slug (slug-format) owns nothing; the town office owns it through `*`
-        owners = _handles(entry.model.maintainers) if entry.model is not None else []
+        valid = ds.valid.orgs.get(slug)
+        owners = _handles(valid.model.maintainers) if valid is not None else []
         merged = list(dict.fromkeys([*owners, *office]))
         lines.append(f"/{ORGS_DIR}/{slug}/ {' '.join(merged)}")
     return "\n".join(lines) + "\n"

@@ -315,7 +315,7 @@ def _refs(ds: Dataset, slugs: set[str], scope: str) -> list[_Ref]:
     select = board_photos if scope == "board" else web_photos
     refs: list[_Ref] = []
     for slug in sorted(slugs):
-        entry = ds.orgs[slug]
+        entry = ds.valid.orgs[slug]
         for ref in select(entry, ds.today):
             doc, photo = ref.doc, ref.photo
             pos = position(doc.data, (*ref.loc, "file"))

@@ -26,8 +26,10 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Severity
 from .loader import position
-from .project import ORGS_DIR, TOWN_DIR, TOWN_FILES, Dataset, Item
+from .project import ORGS_DIR, TOWN_DIR, TOWN_FILES, Dataset
 from .publication import brand_url, is_hidden, is_published, item_url, org_url
+from .schema import Notice
+from .valid import AnyItem
 
 MANIFEST_PATH = "data/manifest.json"
 SCHEMA = 1
@@ -52,7 +54,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _item_record(slug: str, item: Item) -> Record:
+def _item_record(slug: str, item: AnyItem) -> Record:
     m = item.model
     state = "redacted" if m.redact else "withdrawn" if m.withdrawn else "published"
     shown: dict[str, Any] = {"date": item.date, "state": state}
@@ -61,7 +63,7 @@ def _item_record(slug: str, item: Item) -> Record:
     if not m.redact:
         shown["title"] = m.title
     if not is_hidden(item):  # the content the page shows: none for a tombstone
-        fields = ("kind", "start", "end", "objection") if item.kind == "notice" else ("category", "vote", "photos")
+        fields = ("kind", "start", "end", "objection") if isinstance(m, Notice) else ("category", "vote", "photos")
         shown |= {name: getattr(m, name) for name in fields}
         shown["body"] = item.doc.body
     stem = item.file.stem
@@ -73,16 +75,14 @@ def public_records(ds: Dataset, pages: dict[str, str] | None = None) -> dict[str
     rendered content) gives the organization and brand pages their content hashes."""
     pages = pages or {}
     found: dict[str, Record] = {}
-    for slug, entry in sorted(ds.orgs.items()):
+    for slug, entry in ds.valid.orgs.items():
         org = entry.model
-        if org is None:
-            continue
         url = org_url(slug)
         found[f"{slug}/org"] = Record(f"{slug}/org", "org", url, org.short_name, "published", _digest(pages.get(url, "")))
         if org.brand is not None:
             url = brand_url(slug)
             found[f"{slug}/brand"] = Record(f"{slug}/brand", "brand", url, org.brand.name, "published", _digest(pages.get(url, "")))
-        for item in [*entry.disclosures, *entry.notices]:
+        for item in entry.items:
             if is_published(item, ds.today):
                 record = _item_record(slug, item)
                 found[record.id] = record
@@ -156,8 +156,8 @@ def dropped(ds: Dataset, published: dict[str, Any], site_url: str) -> list[Diagn
     """An error for each organization, disclosure or notice of the deployed manifest that this
     build would drop: neither still there (withdrawn is fine) nor moved by a registered rename."""
     current = public_records(ds)
-    renames = ds.town.get("renames")
-    renamed = {r.old: r.new for r in getattr(renames, "renames", [])}
+    renames = ds.valid.renames
+    renamed = {r.old: r.new for r in renames.renames} if renames else {}
     found: list[Diagnostic] = []
     for rid, entry in sorted(published["records"].items()):
         if not isinstance(entry, dict) or entry.get("kind") not in PROTECTED or rid in current:

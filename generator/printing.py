@@ -24,10 +24,11 @@ from markupsafe import Markup
 from .images import PhotoReport, PhotoSet, is_rendition
 from .machine import BuildEnvironmentError, environment_message
 from .markup import render_markdown
-from .project import Dataset, OrgEntry
+from .project import Dataset
 from .publication import INTERNAL, audience, is_hidden, org_url
-from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG
+from .schema import BANKUAI, REQUIRED_SHIQIANG, SHIQIANG, Collection, Disclosure, Org
 from .templating import html_environment
+from .valid import ValidItem, ValidOrg
 
 
 class PrintUnavailable(Exception):
@@ -55,7 +56,7 @@ def _photo_uri(photos: PhotoReport, slug: str, file: str) -> tuple[str, PhotoSet
 class BookletCase:
     number: int
     anchor: str
-    org: Any
+    org: Org
     slug: str
     commentary: str | None
     photos: tuple[tuple[str, PhotoSet], ...]
@@ -65,10 +66,10 @@ class BookletCase:
         return self.org.brand.name if self.org.brand else self.org.short_name
 
 
-def booklet_cases(ds: Dataset, collection: Any, photos: PhotoReport) -> list[BookletCase]:
+def booklet_cases(ds: Dataset, collection: Collection, photos: PhotoReport) -> list[BookletCase]:
     cases = []
     for number, case in enumerate(collection.cases, start=1):
-        entry = ds.orgs[case.org]
+        entry = ds.valid.orgs[case.org]
         brand = entry.model.brand
         found = [_photo_uri(photos, case.org, p.file) for p in (brand.photos if brand else [])]
         cases.append(BookletCase(number, f"case-{number}", entry.model, case.org, case.commentary, tuple(f for f in found if f)))
@@ -77,11 +78,11 @@ def booklet_cases(ds: Dataset, collection: Any, photos: PhotoReport) -> list[Boo
 
 def booklet_html(ds: Dataset, collection_id: str, photos: PhotoReport, *, demo: bool) -> str:
     """The booklet as one printable HTML document."""
-    collection = ds.collections[collection_id]
+    collection = ds.valid.collections[collection_id]
     return (
         _env()
         .get_template("booklet.html.j2")
-        .render(collection=collection, cases=booklet_cases(ds, collection, photos), town=ds.town["town"], demo=demo, BANKUAI=BANKUAI)
+        .render(collection=collection, cases=booklet_cases(ds, collection, photos), town=ds.valid.settings, demo=demo, BANKUAI=BANKUAI)
     )
 
 
@@ -94,19 +95,19 @@ class BoardSection:
     items: tuple[Any, ...]  # (date, model, html, photos, internal)
 
 
-def _item_photos(entry: OrgEntry, item: Any, photos: PhotoReport | None) -> tuple[tuple[str, PhotoSet], ...]:
+def _item_photos(entry: ValidOrg, item: ValidItem[Disclosure], photos: PhotoReport | None) -> tuple[tuple[str, PhotoSet], ...]:
     if photos is None:
         return ()
     found = [_photo_uri(photos, entry.slug, p.file) for p in item.model.photos]
     return tuple(f for f in found if f)  # a photo that is not there leaves no hole
 
 
-def board_sections(entry: OrgEntry, today: dt.date, photos: PhotoReport | None = None) -> list[BoardSection]:
+def board_sections(entry: ValidOrg, today: dt.date, photos: PhotoReport | None = None) -> list[BoardSection]:
     """The 十上墙 headings that apply to the organization, each with this year's items (newest
     first; at least the latest one), then any other items of this year. 党内 items included."""
     sector = entry.model.sector
     required = REQUIRED_SHIQIANG[sector]
-    live = [i for i in entry.disclosures if i.model and i.date and i.date <= today and not is_hidden(i)]
+    live = [i for i in entry.disclosures if i.date <= today and not is_hidden(i)]
     live.sort(key=lambda i: (i.date, i.name), reverse=True)
     since = dt.date(today.year, 1, 1)
     sections = []
@@ -116,15 +117,15 @@ def board_sections(entry: OrgEntry, today: dt.date, photos: PhotoReport | None =
         items = [i for i in live if i.model.category == heading]
         if not items and heading not in required:
             continue
-        current = [i for i in items if (i.date or since) >= since] or items[:1]
+        current = [i for i in items if i.date >= since] or items[:1]
         sections.append(BoardSection(heading, tuple(_board_item(entry, i, photos) for i in current)))
-    others = [i for i in live if i.model.category not in SHIQIANG and (i.date or since) >= since]
+    others = [i for i in live if i.model.category not in SHIQIANG and i.date >= since]
     if others:
         sections.append(BoardSection("其他公开事项", tuple(_board_item(entry, i, photos) for i in others)))
     return sections
 
 
-def _board_item(entry: OrgEntry, item: Any, photos: PhotoReport | None) -> tuple[Any, ...]:
+def _board_item(entry: ValidOrg, item: ValidItem[Disclosure], photos: PhotoReport | None) -> tuple[Any, ...]:
     return (item.date, item.model, Markup(render_markdown(item.doc.body)), _item_photos(entry, item, photos), audience(item) == INTERNAL)
 
 
@@ -136,12 +137,12 @@ def qr_svg(url: str) -> Markup:
 
 
 def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | None = None) -> str:
-    entry = ds.orgs[slug]
-    town = ds.town["town"]
+    entry = ds.valid.orgs[slug]
+    town = ds.valid.settings
     url = town.site_url + org_url(slug)
     notices = [
         n for n in entry.notices
-        if n.model and not is_hidden(n) and n.model.start <= ds.today <= n.model.end
+        if not is_hidden(n) and n.model.start <= ds.today <= n.model.end
     ]  # fmt: skip
     notices.sort(key=lambda n: (n.model.end, n.name))
     return (

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import STALE_DAYS, quarter_label, quarter_start
-from .project import Dataset, OrgEntry
+from .project import Dataset
 from .schema import BANKUAI, HALL_MINIMUM, REQUIRED_SHIQIANG, SPACE_MINIMUM
 from .standards import areas, facility_gaps, shiqiang_status
+from .valid import ValidOrg
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Progress:
         return sorted((r for r in self.rows if r.stale_days > STALE_DAYS), key=lambda r: -r.stale_days)
 
 
-def _space(entry: OrgEntry) -> tuple[bool | None, str]:
+def _space(entry: ValidOrg) -> tuple[bool | None, str]:
     standards = areas(entry.model)
     if not standards:
         return None, ""
@@ -94,12 +95,12 @@ def _space(entry: OrgEntry) -> tuple[bool | None, str]:
     return all(a.met for a in standards), note
 
 
-def _standard(entry: OrgEntry) -> tuple[bool, tuple[str, ...]]:
+def _standard(entry: ValidOrg) -> tuple[bool, tuple[str, ...]]:
     gaps = facility_gaps(entry.model)
     return not gaps, gaps
 
 
-def _row(entry: OrgEntry, today: dt.date) -> OrgRow:
+def _row(entry: ValidOrg, today: dt.date) -> OrgRow:
     org = entry.model
     space_ok, space_note = _space(entry)
     standard_ok, gaps = _standard(entry)
@@ -122,19 +123,16 @@ def _row(entry: OrgEntry, today: dt.date) -> OrgRow:
     )
 
 
-def _items_this_quarter(entries: list[OrgEntry], category: str, today: dt.date) -> int:
+def _items_this_quarter(entries: list[ValidOrg], category: str, today: dt.date) -> int:
     since = quarter_start(today)
     return sum(
         1
         for e in entries
-        if any(
-            i.model and i.model.category == category and i.date and since <= i.date <= today and not i.model.withdrawn
-            for i in e.disclosures
-        )
+        if any(i.model.category == category and since <= i.date <= today and not i.model.withdrawn for i in e.disclosures)
     )
 
 
-def _measures(no: int, ds: Dataset, entries: list[OrgEntry], rows: list[OrgRow]) -> tuple[Measure, ...]:
+def _measures(no: int, ds: Dataset, entries: list[ValidOrg], rows: list[OrgRow]) -> tuple[Measure, ...]:
     today = ds.today
     quarter = quarter_label(today)
     by_sector = Counter(r.sector for r in rows)
@@ -173,14 +171,14 @@ def _measures(no: int, ds: Dataset, entries: list[OrgEntry], rows: list[OrgRow])
         category, label = single[no]
         return (Measure(label, _items_this_quarter(entries, category, today), len(rows)),)
     if no in (11, 12):
-        town = ds.town.get("town")
+        town = ds.valid.town
         quotas = town.quotas if town else None
         brands = Counter(e.model.brand.batch for e in entries if e.model.brand)
         demo = sum(1 for e in entries if e.model.brand and e.model.brand.level == "区级示范点")
         if no == 11 and quotas:
             return (Measure("一期党建品牌", brands["一期"], quotas.batch1), Measure("二期党建品牌", brands["二期"], quotas.batch2))
         if no == 12 and quotas:
-            routes = getattr(ds.town.get("routes"), "routes", [])
+            routes = ds.valid.routes.routes if ds.valid.routes else []
             return (Measure("区级示范点", demo, quotas.demo_sites), Measure("精品示范带线路", len(routes), max(len(routes), 1)))
     return ()
 
@@ -195,19 +193,19 @@ def _phase_status(start: dt.date, end: dt.date, today: dt.date) -> str:
 
 def compute(ds: Dataset) -> Progress:
     """The dashboard's figures. Organizations whose files do not validate are left out."""
-    entries = [e for _, e in sorted(ds.orgs.items()) if e.model is not None]
+    entries = list(ds.valid.orgs.values())
     rows = [_row(e, ds.today) for e in entries]
     progress = Progress(today=ds.today, quarter=quarter_label(ds.today), rows=rows)
-    plan = ds.town.get("plan")
+    plan = ds.valid.plan
     if plan is not None:
         progress.phases = [PhaseProgress(p.name, p.start, p.end, p.goal, _phase_status(p.start, p.end, ds.today)) for p in plan.phases]
         progress.tasks = [
             TaskProgress(t.no, t.project, t.title, t.owner, t.deadline, t.standard or "", _measures(t.no, ds, entries, rows))
             for t in plan.tasks
         ]
-    town = ds.town.get("town")
+    town = ds.valid.town
     progress.publish_assessments = bool(town and town.publish_assessments)
-    assessments = ds.town.get("assessments")
+    assessments = ds.valid.assessments
     if assessments is not None:
         latest: dict[str, Any] = {}
         for a in sorted(assessments.entries, key=lambda a: a.date):

@@ -11,10 +11,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .diagnostics import Diagnostic
 from .loader import Document, load_markdown, load_yaml, read_text
+from .valid import ValidTown
 
 ORGS_DIR = "organizations"
 TOWN_DIR = Path("content") / "_town"
@@ -42,7 +42,6 @@ class Item:
     file: Path
     date: dt.date | None  # from the file name
     name: str  # the file name's slug part, stable in URLs
-    model: Any = None
 
 
 @dataclass
@@ -50,7 +49,6 @@ class OrgEntry:
     slug: str
     dir: Path
     doc: Document
-    model: Any = None
     disclosures: list[Item] = field(default_factory=list)
     notices: list[Item] = field(default_factory=list)
 
@@ -61,17 +59,21 @@ class OrgEntry:
 
 @dataclass
 class Dataset:
-    """Everything loaded from one town repository."""
+    """Everything loaded from one town repository (valid or not), and its typed valid part."""
 
     root: Path
     today: dt.date
     orgs: dict[str, OrgEntry] = field(default_factory=dict)
     town_docs: dict[str, Document] = field(default_factory=dict)
-    town: dict[str, Any] = field(default_factory=dict)  # kind -> validated model
     collection_docs: dict[str, Document] = field(default_factory=dict)  # id -> document
-    collections: dict[str, Any] = field(default_factory=dict)  # id -> validated model
     pages: dict[str, Document] = field(default_factory=dict)  # town-owned Markdown pages: path under content/ -> document
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The typed, valid-only town, made by the model step (rules.schema.build_models) before any
+    # rule runs; empty until then.
+    valid: ValidTown = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.valid = ValidTown(self.today)
 
     def documents(self) -> list[Document]:
         docs = [*self.town_docs.values(), *self.collection_docs.values(), *self.pages.values()]

@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .project import Item, OrgEntry
+from .loader import Document
+from .schema import Disclosure, Notice, Photo
+from .valid import AnyItem, ValidItem, ValidOrg
 
 PUBLIC = "向社会公开"
 INTERNAL = "党内"
@@ -54,26 +56,24 @@ def item_url(slug: str, anchor: str) -> str:
 # ------------------------------------------------------------------ items
 
 
-def looks_internal(item: Item) -> bool:
+def looks_internal(item: AnyItem) -> bool:
     """Whether an item reads as 党内 business (used when its file does not say `audience:`)."""
     model = item.model
-    if model is None:
+    if isinstance(model, Notice) and model.kind in INTERNAL_NOTICE_KINDS:
         return True
-    if item.kind == "notice" and model.kind in INTERNAL_NOTICE_KINDS:
-        return True
-    if item.kind == "disclosure" and model.category in INTERNAL_CATEGORIES:
+    if isinstance(model, Disclosure) and model.category in INTERNAL_CATEGORIES:
         return True
     return any(word in model.title for word in INTERNAL_TITLE_WORDS)
 
 
-def audience_written(item: Item) -> str | None:
+def audience_written(item: AnyItem) -> str | None:
     """The audience as the file writes it, or None when the file leaves it out."""
     data = item.doc.data
     value = data.get("audience") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
 
 
-def audience(item: Item) -> str:
+def audience(item: AnyItem) -> str:
     """The effective audience: what the file says, else 党内 for what looks internal."""
     written = audience_written(item)
     if written is not None:
@@ -81,36 +81,32 @@ def audience(item: Item) -> str:
     return INTERNAL if looks_internal(item) else PUBLIC
 
 
-def is_public(item: Item) -> bool:
-    """Whether an item may appear on the website at all: valid, dated, for the public, and
-    never a 困难党员 notice (whatever the file says; the notice rule also refuses it)."""
-    model = item.model
-    if model is None or item.date is None:
-        return False
-    if item.kind == "notice" and model.kind in INTERNAL_NOTICE_KINDS:
+def is_public(item: AnyItem) -> bool:
+    """Whether an item may appear on the website at all: for the public, and never a 困难党员
+    notice (whatever the file says; the notice rule also refuses it)."""
+    if isinstance(item.model, Notice) and item.model.kind in INTERNAL_NOTICE_KINDS:
         return False
     return audience(item) == PUBLIC
 
 
-def is_published(item: Item, today: dt.date) -> bool:
+def is_published(item: AnyItem, today: dt.date) -> bool:
     """Whether an item is on the website today: public, and a disclosure's date has come."""
     if not is_public(item):
         return False
-    return item.kind == "notice" or (item.date is not None and item.date <= today)
+    return item.kind == "notice" or item.date <= today
 
 
-def is_hidden(item: Item) -> bool:
+def is_hidden(item: AnyItem) -> bool:
     """Withdrawn or redacted: only the tombstone is published."""
-    model = item.model
-    return bool(model is not None and (model.withdrawn or model.redact))
+    return bool(item.model.withdrawn or item.model.redact)
 
 
-def scheduled(entry: OrgEntry, today: dt.date) -> list[Item]:
+def scheduled(entry: ValidOrg, today: dt.date) -> list[ValidItem[Disclosure]]:
     """Public disclosures dated after today: held back until their date."""
-    return [i for i in entry.disclosures if is_public(i) and i.date is not None and i.date > today]
+    return [i for i in entry.disclosures if is_public(i) and i.date > today]
 
 
-def notice_status(model: Any, today: dt.date) -> str:
+def notice_status(model: Notice, today: dt.date) -> str:
     """ "open", "upcoming" or "closed" on `today` (start and end both included)."""
     if model.withdrawn or model.redact or model.end < today:
         return "closed"
@@ -124,16 +120,14 @@ def notice_status(model: Any, today: dt.date) -> str:
 class PhotoRef:
     """A published photo and the place in the data that refers to it."""
 
-    doc: Any  # loader.Document
+    doc: Document
     loc: tuple[Any, ...]  # path of the photo entry in the document
-    photo: Any  # schema.Photo
+    photo: Photo
 
 
-def web_photos(entry: OrgEntry, today: dt.date) -> Iterator[PhotoRef]:
+def web_photos(entry: ValidOrg, today: dt.date) -> Iterator[PhotoRef]:
     """The photos of an organization that the website shows: the brand profile's, and those of
     published, visible disclosures; only photos with consent."""
-    if entry.model is None:
-        return
     if entry.model.brand is not None:
         for i, photo in enumerate(entry.model.brand.photos):
             if photo.consent:
@@ -145,14 +139,12 @@ def web_photos(entry: OrgEntry, today: dt.date) -> Iterator[PhotoRef]:
                     yield PhotoRef(item.doc, ("photos", i), photo)
 
 
-def board_photos(entry: OrgEntry, today: dt.date) -> Iterator[PhotoRef]:
+def board_photos(entry: ValidOrg, today: dt.date) -> Iterator[PhotoRef]:
     """The photos a printed 党务公开栏 may show: the brand's, and those of every visible
     disclosure dated up to today, 党内 included (the board hangs inside the organization)."""
-    if entry.model is None:
-        return
     yield from (ref for ref in web_photos(entry, today) if ref.loc[0] == "brand")
     for item in entry.disclosures:
-        if item.model is not None and item.date is not None and item.date <= today and not is_hidden(item):
+        if item.date <= today and not is_hidden(item):
             for i, photo in enumerate(item.model.photos):
                 if photo.consent:
                     yield PhotoRef(item.doc, ("photos", i), photo)

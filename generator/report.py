@@ -15,7 +15,7 @@ from .validate import Result
 def render(result: Result) -> str:
     ds = result.dataset
     progress = compute(ds)
-    names = {slug: e.model.short_name for slug, e in ds.orgs.items() if e.model is not None}
+    names = {slug: e.model.short_name for slug, e in ds.valid.orgs.items()}
     lines = [
         f"# 内部报告：基层党建“365”提质升级工程（{progress.today.isoformat()}，{progress.quarter}）",
         "",

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dates import quarter_start
-from .project import OrgEntry
 from .schema import HALL_MINIMUM, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG, SPACE_MINIMUM
+from .valid import ValidOrg
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,13 @@ class ShiqiangStatus:
     stale: tuple[str, ...]  # required headings with no item this quarter
 
 
-def shiqiang_status(entry: OrgEntry, today: dt.date) -> ShiqiangStatus:
+def shiqiang_status(entry: ValidOrg, today: dt.date) -> ShiqiangStatus:
     """Which required 十上墙 headings have no item at all, and which none this quarter."""
     required = REQUIRED_SHIQIANG[entry.model.sector]
     latest: dict[str, dt.date] = {}
     for item in entry.disclosures:
         model = item.model
-        if model is None or model.withdrawn is not None or item.date is None or item.date > today:
+        if model.withdrawn is not None or item.date > today:
             continue
         if item.date > latest.get(model.category, dt.date.min):
             latest[model.category] = item.date

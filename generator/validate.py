@@ -29,8 +29,8 @@ class Result:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
     def summary(self) -> dict[str, object]:
-        orgs = [e.model for e in self.dataset.orgs.values() if e.model is not None]
-        sectors = Counter(o.sector for o in orgs)
+        orgs = [e.model for e in self.dataset.valid.orgs.values()]
+        sectors: Counter[str] = Counter(o.sector for o in orgs)
         tally = brands.counts(self.dataset)
         return {
             "organizations": len(self.dataset.orgs),

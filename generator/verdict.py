@@ -83,10 +83,8 @@ def _key(d: Diagnostic) -> tuple[str, str, str, str]:
 def scheduled_items(ds: Dataset, today: dt.date) -> list[Scheduled]:
     """Every public disclosure dated after `today`, by path."""
     found = []
-    for entry in ds.orgs.values():
+    for entry in ds.valid.orgs.values():
         for item in scheduled(entry, today):
-            if item.date is None or item.model is None:
-                continue
             pos = position(item.doc.data, ("date",)) if isinstance(item.doc.data, dict) and "date" in item.doc.data else None
             line, col = (pos.line, pos.col) if pos is not None else (1, 1)
             found.append(Scheduled(item.doc.path, line, col, item.model.title, item.date))
@@ -98,7 +96,7 @@ def stale_codeowners(root: Path, ds: Dataset) -> list[Diagnostic]:
     and the lines to add. A repository that keeps no CODEOWNERS file is not checked. The line of
     an organization whose org.yml does not validate is left out of the comparison: its owners are
     unknown until it does (its own error says so), and the file keeps the line it has."""
-    unknown = tuple(f"/{ORGS_DIR}/{slug}/ " for slug, entry in ds.orgs.items() if entry.model is None)
+    unknown = tuple(f"/{ORGS_DIR}/{slug}/ " for slug in ds.orgs if slug not in ds.valid.orgs)
 
     def known(text: str) -> list[str]:
         return [line for line in text.splitlines() if not line.startswith(unknown)]
@@ -151,8 +149,8 @@ def pages_of(change: Change, ds: Dataset | None = None, files: Sequence[str] = (
     pages = {url for url, _ in change.added_pages}
     for file in files:
         parts = file.split("/")
-        entry = ds.orgs.get(parts[1]) if ds is not None and len(parts) > 2 and parts[0] == ORGS_DIR else None
-        if entry is not None and entry.model is not None:
+        entry = ds.valid.orgs.get(parts[1]) if ds is not None and len(parts) > 2 and parts[0] == ORGS_DIR else None
+        if entry is not None:
             pages.add(org_url(parts[1]))
             if entry.model.brand is not None:
                 pages.add(brand_url(parts[1]))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from conftest import Town, disclosure_md, org_yml
@@ -133,12 +135,14 @@ def test_codeowners_never_writes_a_line_an_entry_could_forge(town: Town, flavour
     town.add_org("b-cun")
     result = town.validate()
     ds = result.dataset
-    good = ds.orgs["a-cun"].model
-    ds.orgs["a-cun"].model = Org.model_construct(**{**dict(good), "maintainers": [*FORGED, "clerk"]})
+    good = ds.valid.orgs["a-cun"]
+    forged = replace(good, model=Org.model_construct(**{**dict(good.model), "maintainers": [*FORGED, "clerk"]}))
     ds.orgs["b-cun\n/generator/ @mallory"] = ds.orgs.pop("b-cun")  # a folder name with a newline
-    town_model = ds.town["town"]
-    ds.town["town"] = TownModel.model_construct(
-        **{**dict(town_model), "office": Office.model_construct(name="x", maintainers=["town-office", "x\n/generator/ @m"])}
+    office = Office.model_construct(name="x", maintainers=["town-office", "x\n/generator/ @m"])
+    ds.valid = replace(
+        ds.valid,
+        orgs=MappingProxyType({**ds.valid.orgs, "a-cun": forged}),
+        town=TownModel.model_construct(**{**dict(ds.valid.settings), "office": office}),
     )
     text = codeowners.render(ds, flavour)
     lines = [line for line in text.splitlines() if line and not line.startswith(("#", "["))]

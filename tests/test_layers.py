@@ -2,7 +2,7 @@
 
 0  diagnostics, dates, machine, staging     records, calendars, the machine's errors
 1  loader                                   files → data with positions
-2  schema, project                          the contract; a town's files found and loaded
+2  schema, project, valid                   the contract; a town's files found and loaded; its typed valid part
 3  publication, markup, standards           what is public; Markdown → safe HTML; the plan's standards
 4  images, rules, progress, svgmap, charts  photos; checks; figures; drawings
 5  validate                                 the models and every rule over a town
@@ -22,7 +22,7 @@ from conftest import REPO
 LAYERS = {
     "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0,
     "loader": 1,
-    "schema": 2, "project": 2,
+    "schema": 2, "project": 2, "valid": 2,
     "publication": 3, "markup": 3, "standards": 3, "templating": 3, "cjk": 3,
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
     "validate": 5,

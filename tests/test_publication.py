@@ -23,7 +23,7 @@ def _jpeg(colour: str) -> bytes:
 
 def _items(town: Town, kind: str):
     result = town.validate()
-    entry = result.dataset.orgs["a-cun"]
+    entry = result.dataset.valid.orgs["a-cun"]
     return result, (entry.notices if kind == "notice" else entry.disclosures)
 
 

@@ -13,6 +13,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..loader import position
 from ..project import Dataset
 from ..publication import INTERNAL_NOTICE_KINDS, PUBLIC, audience_written, looks_internal
+from ..schema import Notice
 
 RULES = {
     "audience-public-internal": "看起来是党内事项（党内通报、标题含“党内”“困难党员”）却写明向社会公开（警告）",
@@ -20,11 +21,11 @@ RULES = {
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
-    for entry in ds.orgs.values():
-        for item in [*entry.disclosures, *entry.notices]:
-            if item.model is None or audience_written(item) != PUBLIC or not looks_internal(item):
+    for entry in ds.valid.orgs.values():
+        for item in entry.items:
+            if audience_written(item) != PUBLIC or not looks_internal(item):
                 continue
-            if item.kind == "notice" and item.model.kind in INTERNAL_NOTICE_KINDS:
+            if isinstance(item.model, Notice) and item.model.kind in INTERNAL_NOTICE_KINDS:
                 continue  # refused outright by notice-audience
             pos = position(item.doc.data, ("audience",))
             yield Diagnostic.at(

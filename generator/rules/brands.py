@@ -20,8 +20,8 @@ RULES = {
 def counts(ds: Dataset) -> Counter[str]:
     """Brand projects by batch, and 区级示范点."""
     tally: Counter[str] = Counter()
-    for entry in ds.orgs.values():
-        brand = entry.model.brand if entry.model is not None else None
+    for entry in ds.valid.orgs.values():
+        brand = entry.model.brand
         if brand is not None:
             tally[brand.batch] += 1
             tally[brand.level] += 1
@@ -29,9 +29,9 @@ def counts(ds: Dataset) -> Counter[str]:
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
-    for entry in ds.orgs.values():
+    for entry in ds.valid.orgs.values():
         org = entry.model
-        if org is None or org.brand is None:
+        if org.brand is None:
             continue
         expected = BRAND_MODEL_BY_SECTOR[org.sector]
         if org.brand.model != expected:
@@ -54,7 +54,7 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
                 found=f"{org.brand.batch}·{org.brand.level}",
                 fix="如果确是区级示范点，批次改为 一期；否则 level 改为 镇级",
             )
-    town = ds.town.get("town")
+    town = ds.valid.town
     if town is None:
         return
     tally = counts(ds)

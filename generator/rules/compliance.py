@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from ..dates import STALE_DAYS, quarter_label
 from ..diagnostics import Diagnostic, Severity
 from ..loader import position
-from ..project import Dataset, OrgEntry
+from ..project import Dataset
 from ..standards import areas, brand_gaps, facility_gaps, facility_list, shiqiang_status
+from ..valid import ValidOrg
 
 RULES = {
     "compliance-space": "活动场所面积低于标准（村 120、社区 300、大厅 60 平方米）",
@@ -23,12 +24,12 @@ RULES = {
 }
 
 
-def _warn(entry: OrgEntry, loc: tuple[str, ...], *, rule: str, message: str, found: str, fix: str) -> Diagnostic:
+def _warn(entry: ValidOrg, loc: tuple[str, ...], *, rule: str, message: str, found: str, fix: str) -> Diagnostic:
     pos = position(entry.doc.data, loc)
     return Diagnostic.at(entry.doc.path, pos, severity=Severity.WARNING, rule=rule, message=message, found=found, fix=fix)
 
 
-def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
+def _space(entry: ValidOrg) -> Iterator[Diagnostic]:
     org = entry.model
     for area in areas(org):
         if area.actual is not None and not area.met:
@@ -54,7 +55,7 @@ def _space(entry: OrgEntry) -> Iterator[Diagnostic]:
         )
 
 
-def _shiqiang(entry: OrgEntry, today: dt.date) -> Iterator[Diagnostic]:
+def _shiqiang(entry: ValidOrg, today: dt.date) -> Iterator[Diagnostic]:
     status = shiqiang_status(entry, today)
     if status.missing:
         yield _warn(
@@ -76,7 +77,7 @@ def _shiqiang(entry: OrgEntry, today: dt.date) -> Iterator[Diagnostic]:
         )
 
 
-def _brand(entry: OrgEntry) -> Iterator[Diagnostic]:
+def _brand(entry: ValidOrg) -> Iterator[Diagnostic]:
     brand = entry.model.brand
     if brand is None:
         return
@@ -93,9 +94,7 @@ def _brand(entry: OrgEntry) -> Iterator[Diagnostic]:
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
-    for entry in ds.orgs.values():
-        if entry.model is None:
-            continue
+    for entry in ds.valid.orgs.values():
         yield from _space(entry)
         yield from _shiqiang(entry, ds.today)
         yield from _brand(entry)

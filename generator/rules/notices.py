@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from ..dates import MIN_NOTICE_WORKDAYS, WorkCalendar
 from ..diagnostics import Diagnostic, Severity
 from ..loader import position
-from ..project import Dataset, Item
+from ..project import Dataset
+from ..schema import Notice
+from ..valid import ValidItem
 
 RULES = {
     "notice-dates": "公示结束日期早于开始日期",
@@ -20,7 +22,7 @@ RULES = {
 
 
 def calendar(ds: Dataset) -> WorkCalendar:
-    holidays = ds.town.get("holidays")
+    holidays = ds.valid.holidays
     if holidays is None:
         return WorkCalendar()
     return WorkCalendar(
@@ -30,7 +32,7 @@ def calendar(ds: Dataset) -> WorkCalendar:
     )
 
 
-def _check(item: Item, cal: WorkCalendar, holidays_path: str) -> Iterator[Diagnostic]:
+def _check(item: ValidItem[Notice], cal: WorkCalendar, holidays_path: str) -> Iterator[Diagnostic]:
     notice, doc = item.model, item.doc
 
     def diag(loc: tuple[str, ...], *, rule: str, message: str, found: str, fix: str, severity: Severity = Severity.ERROR) -> Diagnostic:
@@ -89,7 +91,6 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
     cal = calendar(ds)
     holidays_doc = ds.town_docs.get("holidays")
     holidays_path = holidays_doc.path if holidays_doc else "content/_town/holidays.yml"
-    for entry in ds.orgs.values():
+    for entry in ds.valid.orgs.values():
         for item in entry.notices:
-            if item.model is not None:
-                yield from _check(item, cal, holidays_path)
+            yield from _check(item, cal, holidays_path)

@@ -20,7 +20,9 @@ from PIL import Image, UnidentifiedImageError
 from ..diagnostics import Diagnostic
 from ..images import CACHE_DIR, HEIF, MAX_PIXELS, broken_photo, verify_photos
 from ..loader import Document, position
-from ..project import Dataset, OrgEntry
+from ..project import Dataset
+from ..schema import Photo
+from ..valid import ValidOrg
 
 RULES = {
     "photo-missing": "照片文件不存在",
@@ -39,15 +41,14 @@ SUGGEST_NEIGHBOURS = 4  # names on each side, in sorted and in reversed-name ord
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO", "HEIF", "TIFF"}
 
 
-def _photo_refs(entry: OrgEntry) -> Iterator[tuple[Document, tuple[Any, ...], Any]]:
+def _photo_refs(entry: ValidOrg) -> Iterator[tuple[Document, tuple[Any, ...], Photo]]:
     model = entry.model
-    if model is not None and model.brand is not None:
+    if model.brand is not None:
         for i, photo in enumerate(model.brand.photos):
             yield entry.doc, ("brand", "photos", i), photo
     for item in entry.disclosures:
-        if item.model is not None:
-            for i, photo in enumerate(item.model.photos):
-                yield item.doc, ("photos", i), photo
+        for i, photo in enumerate(item.model.photos):
+            yield item.doc, ("photos", i), photo
 
 
 def _sniff(file: Path) -> str:
@@ -90,7 +91,7 @@ def _check_image(file: Path) -> tuple[str, str, str] | None:
     return None
 
 
-def _check_ref(entry: OrgEntry, doc: Document, loc: tuple[Any, ...], photo: Any, decode: list[Any]) -> Iterator[Diagnostic]:
+def _check_ref(entry: ValidOrg, doc: Document, loc: tuple[Any, ...], photo: Photo, decode: list[Any]) -> Iterator[Diagnostic]:
     """The header checks of one reference; a photo that passes them is queued in `decode`."""
     file_pos = position(doc.data, (*loc, "file"))
     item_pos = position(doc.data, loc)
@@ -182,7 +183,7 @@ def check(ds: Dataset) -> Iterator[Diagnostic]:
     decode: list[tuple[Path, str, int, int, str]] = []
     _FOLDERS.clear()
     try:
-        for entry in ds.orgs.values():
+        for entry in ds.valid.orgs.values():
             for doc, loc, photo in _photo_refs(entry):
                 yield from _check_ref(entry, doc, loc, photo, decode)
     finally:

@@ -86,9 +86,7 @@ def _names(model: Any) -> list[tuple[tuple[Any, ...], str]]:
 def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
     first: dict[tuple[str, str], tuple[str, str]] = {}
     labels = {"name": "全称", "short_name": "简称", "brand.name": "品牌名称"}
-    for slug, entry in ds.orgs.items():
-        if entry.model is None:
-            continue
+    for slug, entry in ds.valid.orgs.items():
         for loc, name in _names(entry.model):
             field = ".".join(loc)
             for match in INVISIBLE_RE.finditer(name):
@@ -120,7 +118,7 @@ def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
 
 
 def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
-    renamed = {r.old for r in getattr(ds.town.get("renames"), "renames", [])}
+    renamed = {r.old for r in ds.valid.renames.renames} if ds.valid.renames else set()
     for slug, entry in ds.orgs.items():
         doc = entry.doc
         if not SLUG_RE.fullmatch(slug):
@@ -147,9 +145,10 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 found=slug,
                 fix="换一个新代号作为文件夹名",
             )
-        org = entry.model
-        if org is None:
+        valid = ds.valid.orgs.get(slug)
+        if valid is None:
             continue
+        org = valid.model
         if org.parent and (org.parent not in ds.orgs or org.parent == slug):
             yield _diag(
                 doc,
@@ -159,7 +158,7 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 found=org.parent,
                 fix=_unknown(ds, org.parent),
             )
-        elif org.parent and (upper := ds.orgs[org.parent].model) is not None and slug not in upper.children:
+        elif org.parent and (upper := ds.valid.orgs.get(org.parent)) is not None and slug not in upper.model.children:
             yield _diag(
                 doc,
                 ("parent",),
@@ -170,8 +169,8 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 severity=Severity.WARNING,
             )
         for i, child in enumerate(org.children):
-            lower = ds.orgs.get(child)
-            if lower is None or child == slug:
+            lower = ds.valid.orgs.get(child)
+            if child not in ds.orgs or child == slug:
                 yield _diag(
                     doc,
                     ("children", i),
@@ -180,7 +179,7 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                     found=child,
                     fix=_unknown(ds, child),
                 )
-            elif lower.model is not None and lower.model.parent != slug:
+            elif lower is not None and lower.model.parent != slug:
                 yield _diag(
                     doc,
                     ("children", i),
@@ -199,7 +198,8 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 found=org.space.shared_with,
                 fix=_unknown(ds, org.space.shared_with),
             )
-        if org.location is not None and (bbox := getattr(ds.town.get("town"), "bbox", None)) is not None:
+        if org.location is not None and ds.valid.town is not None:
+            bbox = ds.valid.town.bbox
             lat, lon = org.location.lat, org.location.lon
             if not (bbox.south <= lat <= bbox.north and bbox.west <= lon <= bbox.east):
                 yield _diag(
@@ -214,8 +214,8 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
         if org.brand is not None:
             for i, partner in enumerate(org.brand.partners):
                 loc = ("brand", "partners", i)
-                other = ds.orgs.get(partner)
-                if other is None or partner == slug:
+                other = ds.valid.orgs.get(partner)
+                if partner not in ds.orgs or partner == slug:
                     yield _diag(
                         doc,
                         loc,
@@ -224,7 +224,7 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                         found=partner,
                         fix=_unknown(ds, partner),
                     )
-                elif other.model is not None and (other.model.brand is None or slug not in other.model.brand.partners):
+                elif other is not None and (other.model.brand is None or slug not in other.model.brand.partners):
                     yield _diag(
                         doc,
                         loc,
@@ -234,8 +234,8 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
                         fix=f"请 {partner} 在其 org.yml 的 brand.partners 里加上 {slug}",
                         severity=Severity.WARNING,
                     )
-        for item in entry.disclosures:
-            if item.model is not None and item.model.date and item.date and item.model.date != item.date:
+        for item in valid.disclosures:
+            if item.model.date and item.model.date != item.date:
                 yield _diag(
                     item.doc,
                     ("date",),
@@ -247,18 +247,18 @@ def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
 
 
 def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
-    routes = ds.town.get("routes")
+    routes = ds.valid.routes
     if routes is not None:
         doc = ds.town_docs["routes"]
         for r, route in enumerate(routes.routes):
             for s, stop in enumerate(route.stops):
                 loc = ("routes", r, "stops", s)
-                entry = ds.orgs.get(stop)
-                if entry is None:
+                entry = ds.valid.orgs.get(stop)
+                if stop not in ds.orgs:
                     yield _diag(
                         doc, loc, rule="ref-route-stop", message=f"线路“{route.name}”的站点代号不存在", found=stop, fix=_unknown(ds, stop)
                     )
-                elif entry.model is not None and entry.model.location is None:
+                elif entry is not None and entry.model.location is None:
                     yield _diag(
                         doc,
                         loc,
@@ -267,21 +267,20 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
                         found=stop,
                         fix=f"请 {stop} 在 org.yml 里填写 location（lat、lon）",
                     )
-    assessments = ds.town.get("assessments")
+    assessments = ds.valid.assessments
     if assessments is not None:
         doc = ds.town_docs["assessments"]
-        for i, entry in enumerate(assessments.entries):
-            if entry.org not in ds.orgs:
+        for i, assessment in enumerate(assessments.entries):
+            if assessment.org not in ds.orgs:
                 yield _diag(
                     doc,
                     ("entries", i, "org"),
                     rule="ref-assessment",
                     message="考核评价里的组织代号不存在",
-                    found=entry.org,
-                    fix=_unknown(ds, entry.org),
+                    found=assessment.org,
+                    fix=_unknown(ds, assessment.org),
                 )
-    for cid, collection in ds.collections.items():
-        doc = ds.collection_docs[cid]
+    for cid, doc in ds.collection_docs.items():
         if not SLUG_RE.fullmatch(cid) or cid in RESERVED_SLUGS:
             yield Diagnostic.at(
                 doc.path,
@@ -290,6 +289,7 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
                 found=cid,
                 fix="例如 quji-shifandian.yml",
             )
+        collection = ds.valid.collections.get(cid)
         if collection is None:
             continue
         for i, case in enumerate(collection.cases):
@@ -302,7 +302,7 @@ def _check_town_refs(ds: Dataset) -> Iterator[Diagnostic]:
                     found=case.org,
                     fix=_unknown(ds, case.org),
                 )
-    renames = ds.town.get("renames")
+    renames = ds.valid.renames
     if renames is not None:
         doc = ds.town_docs["renames"]
         for i, rename in enumerate(renames.renames):

@@ -9,16 +9,18 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, Severity
 from ..loader import Document, Pos, YMap, position
-from ..project import Dataset
+from ..project import Dataset, Item
 from ..schema import FILE_MODELS, MAINTAINER_PATTERN, NONEMPTY_PATTERN, REQUIRED_BY_SECTOR, SLUG_PATTERN, json_schema
+from ..valid import ValidItem, ValidOrg, ValidTown
 
 RULES = {
     "schema-required": "缺少必填字段",
@@ -321,29 +323,46 @@ def _sector_required(doc: Document, model: Any) -> Iterator[Diagnostic]:
 
 def build_models(ds: Dataset) -> list[Diagnostic]:
     """The pipeline's model step, before any rule: validate every document against the contract
-    and store the models on the dataset (None where a document is invalid). Returns the schema
+    and store the typed, valid-only town on the dataset (`ds.valid`). Returns the schema
     diagnostics. Rules then only read the models; none of them builds one."""
-    return list(_build_models(ds))
+    found: list[Diagnostic] = []
 
-
-def _build_models(ds: Dataset) -> Iterator[Diagnostic]:
-    for kind, doc in ds.town_docs.items():
+    def valid(kind: str, doc: Document) -> Any:
         model, problems = validate_document(kind, doc)
-        ds.town[kind] = model
-        yield from problems
-    for cid, doc in ds.collection_docs.items():
-        ds.collections[cid], problems = validate_document("collection", doc)
-        yield from problems
-    for entry in ds.orgs.values():
-        entry.model, problems = validate_document("org", entry.doc)
-        yield from problems
-        for item in [*entry.disclosures, *entry.notices]:
-            item.model, problems = validate_document(item.kind, item.doc)
-            yield from problems
+        found.extend(problems)
+        return model
+
+    town = {kind: valid(kind, doc) for kind, doc in ds.town_docs.items()}
+    collections = {cid: model for cid, doc in sorted(ds.collection_docs.items()) if (model := valid("collection", doc)) is not None}
+    orgs: dict[str, ValidOrg] = {}
+    for slug, entry in sorted(ds.orgs.items()):
+        org = valid("org", entry.doc)
+        disclosures = tuple(_valid_items(entry.disclosures, valid))
+        notices = tuple(_valid_items(entry.notices, valid))
+        if org is not None:
+            orgs[slug] = ValidOrg(slug, entry.dir, entry.doc, org, disclosures, notices)
+    ds.valid = ValidTown(
+        today=ds.today,
+        orgs=MappingProxyType(orgs),
+        town=town.get("town"),
+        plan=town.get("plan"),
+        assessments=town.get("assessments"),
+        routes=town.get("routes"),
+        holidays=town.get("holidays"),
+        renames=town.get("renames"),
+        collections=MappingProxyType(collections),
+    )
+    return found
+
+
+def _valid_items(items: list[Item], valid: Callable[[str, Document], Any]) -> Iterator[ValidItem[Any]]:
+    for item in items:
+        model = valid(item.kind, item.doc)  # validated even without a dated name, to report every problem
+        if model is not None and item.date is not None:
+            yield ValidItem(item.kind, item.doc, item.file, item.date, item.name, model)  # type: ignore[arg-type]
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
     """Fields that each sector must fill in (the models are built by `build_models`)."""
-    for entry in ds.orgs.values():
-        if entry.model is not None:
-            yield from _sector_required(entry.doc, entry.model)
+    for org in ds.valid.orgs.values():
+        yield from _sector_required(org.doc, org.model)

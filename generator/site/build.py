@@ -157,7 +157,7 @@ class SiteBuilder:
         ]
 
     def _render_collections(self) -> None:
-        collections = {cid: c for cid, c in sorted(self.ds.collections.items()) if c is not None}
+        collections = dict(self.ds.valid.collections)
         self._render_page("anli_index.md.j2", "anli/", "anli/index.md", collections=collections, booklets=self.booklets)
         for cid, collection in collections.items():
             cases = [(case, self.views[case.org]) for case in collection.cases if case.org in self.views]
@@ -184,17 +184,17 @@ class SiteBuilder:
             MapPoint(
                 slug=v.slug,
                 name=v.short_name,
-                lat=v.model.location.lat,
-                lon=v.model.location.lon,
+                lat=location.lat,
+                lon=location.lon,
                 bankuai=v.bankuai,
                 batch=v.brand.batch if v.brand else "",
                 level=v.brand.level if v.brand else "",
                 href=relative(page_dir, brand_url(v.slug) if v.brand else org_url(v.slug)),
             )
             for v in self.views.values()
-            if v.model.location is not None
+            if (location := v.model.location) is not None
         ]
-        town_routes = getattr(self.ds.town.get("routes"), "routes", [])
+        town_routes = self.ds.valid.routes.routes if self.ds.valid.routes else []
         routes = [MapRoute(r.id, r.name, r.color, tuple(s for s in r.stops if s in self.views)) for r in town_routes]
         self._render_page(
             "fengjingxian.md.j2",
@@ -227,7 +227,7 @@ class SiteBuilder:
             figures=figures(self.ds, self.views),
             notices=open_notices(self.views),  # the page shows 5; the rest replace those that end before it is read
             quarter=quarter_label(self.ds.today),
-            plan=self.ds.town.get("plan"),
+            plan=self.ds.valid.plan,
         )
 
     def _render_org_index(self) -> None:
@@ -252,11 +252,12 @@ class SiteBuilder:
 
     def _render_brand_index(self) -> None:
         brands = self._brand_views()
+        pairs = [(v, b) for v in brands if (b := v.model.brand) is not None]
         facets = {
-            "板块": [(b, [v for v in brands if v.bankuai == b]) for b in BANKUAI_ORDER],
-            "批次": [(b, [v for v in brands if v.brand.batch == b]) for b in ("一期", "二期")],
-            "类型": [(m, [v for v in brands if v.brand.model == m]) for m in ("服务效能型", "美丽和谐型", "同频共振型")],
-            "级别": [(lv, [v for v in brands if v.brand.level == lv]) for lv in ("区级示范点", "镇级")],
+            "板块": [(x, [v for v in brands if v.bankuai == x]) for x in BANKUAI_ORDER],
+            "批次": [(x, [v for v, b in pairs if b.batch == x]) for x in ("一期", "二期")],
+            "类型": [(x, [v for v, b in pairs if b.model == x]) for x in ("服务效能型", "美丽和谐型", "同频共振型")],
+            "级别": [(x, [v for v, b in pairs if b.level == x]) for x in ("区级示范点", "镇级")],
         }
         self._render_page("pinpai_index.md.j2", "pinpai/", "pinpai/index.md", brands=brands, facets=facets)
 
@@ -269,8 +270,8 @@ class SiteBuilder:
         self.files.update(exports.export_files(self.ds, self.views, self.options.site_url))
 
     def _render_redirects(self) -> None:
-        renames = self.ds.town.get("renames")
-        for rename in getattr(renames, "renames", []):
+        renames = self.ds.valid.renames
+        for rename in renames.renames if renames else []:
             for old_dir, new_dir in ((org_url(rename.old), org_url(rename.new)), (brand_url(rename.old), brand_url(rename.new))):
                 if new_dir.startswith("pinpai/") and rename.new not in {v.slug for v in self._brand_views()}:
                     continue
@@ -287,5 +288,5 @@ def build_site(
 
 
 def options_from_town(result: Result) -> SiteOptions:
-    town = result.dataset.town["town"]
+    town = result.dataset.valid.settings
     return SiteOptions(site_url=town.site_url, site_name=town.site_name, town_name=town.name, demo=town.demo)

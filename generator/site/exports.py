@@ -96,8 +96,8 @@ def _geojson(ds: Dataset, records: list[dict[str, Any]]) -> str:
         if r["lat"] is not None
     ]
     by_slug = {r["slug"]: r for r in records}
-    routes = ds.town.get("routes")
-    for route in getattr(routes, "routes", []):
+    routes = ds.valid.routes
+    for route in routes.routes if routes else []:
         points = [by_slug[s] for s in route.stops if s in by_slug and by_slug[s]["lat"] is not None]
         features.append(
             {
@@ -135,9 +135,9 @@ def summary(markup: str) -> str:
 def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
     entries: list[tuple[dt.date, str, str, str, str]] = []  # date, title, path, category, summary
     for slug, view in views.items():
-        entry = ds.orgs[slug]
+        entry = ds.valid.orgs[slug]
         for item in entry.disclosures:
-            if is_published(item, ds.today) and not is_hidden(item) and item.date is not None:
+            if is_published(item, ds.today) and not is_hidden(item):
                 m = item.model
                 about = summary(render_markdown(item.doc.body))
                 entries.append((item.date, f"{view.short_name}：{m.title}", item_url(slug, item.file.stem), m.category, about))
@@ -146,7 +146,7 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
                 about = f"公示期 {notice.start.isoformat()} 至 {notice.end.isoformat()}。{summary(notice.html)}"
                 entries.append((notice.start, f"【公示】{view.short_name}：{notice.title}", item_url(slug, notice.anchor), "公示", about))
     entries.sort(key=lambda e: (e[0], e[2]), reverse=True)
-    town = ds.town["town"]
+    town = ds.valid.settings
     updated = _timestamp(entries[0][0]) if entries else _timestamp(ds.today)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -50,10 +50,10 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     if result.errors:
         raise DataError(result.diagnostics)
     options = options_from_town(result)
-    dropped, unavailable = check_published(result.dataset, options.site_url, result.dataset.town["town"].published_manifest)
+    dropped, unavailable = check_published(result.dataset, options.site_url, result.dataset.valid.settings.published_manifest)
     if dropped:  # a published record would vanish: refuse before anything is written
         raise DataError(dropped + result.warnings)
-    slugs = {slug for slug, entry in result.dataset.orgs.items() if entry.model is not None}
+    slugs = set(result.dataset.valid.orgs)
     photos = prepare_photos(result.dataset, slugs, cache_dir or root / CACHE_DIR)
     if photos.diagnostics:
         raise DataError(photos.diagnostics + result.warnings)
@@ -66,9 +66,7 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
 def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:
     """PDF booklets of the collections, typeset before MkDocs touches the site directory."""
     booklets: dict[str, Path] = {}
-    for cid, collection in sorted(ds.collections.items()):
-        if collection is None:
-            continue
+    for cid in ds.valid.collections:
         try:
             booklets[cid], _ = printing.cached_pdf(printing.booklet_html(ds, cid, photos, demo=demo), cache)
         except printing.PrintUnavailable as exc:

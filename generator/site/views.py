@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..dates import quarter_start
-from ..project import Dataset, Item, OrgEntry
+from ..project import Dataset
 from ..publication import is_hidden, is_public, is_published, notice_status
-from ..schema import BANKUAI, SHIQIANG
+from ..schema import BANKUAI, SHIQIANG, Brand, Disclosure, Notice, Objection, Org, Photo, Vote
+from ..valid import ValidItem, ValidOrg
 from .markup import render_markdown
 
 BANKUAI_ORDER = ("机关事业单位党组织板块", "村（社区）党组织板块", "企业党组织板块")
@@ -32,8 +32,8 @@ class ItemView:
     withdrawn: str | None = None  # the reason, when withdrawn
     withdrawn_date: dt.date | None = None
     redacted: bool = False
-    vote: Any = None
-    photos: tuple[Any, ...] = ()
+    vote: Vote | None = None
+    photos: tuple[Photo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class NoticeView:
     start: dt.date
     end: dt.date
     html: str
-    objection: Any
+    objection: Objection
     status: str  # "open" | "upcoming" | "closed"
     days_left: int
     withdrawn: str | None = None
@@ -56,7 +56,7 @@ class NoticeView:
 @dataclass
 class OrgView:
     slug: str
-    model: Any
+    model: Org
     bankuai: str
     intro_html: str
     current: list[tuple[str, list[ItemView]]] = field(default_factory=list)  # heading -> this year's items
@@ -75,7 +75,7 @@ class OrgView:
         return self.model.short_name
 
     @property
-    def brand(self) -> Any:
+    def brand(self) -> Brand | None:
         return self.model.brand
 
     @property
@@ -84,14 +84,14 @@ class OrgView:
         return max(dates) if dates else None
 
 
-def _item_view(item: Item) -> ItemView:
+def _item_view(item: ValidItem[Disclosure]) -> ItemView:
     m = item.model
     withdrawn = m.withdrawn.reason if m.withdrawn else None
     redacted = bool(m.redact)
     hidden = is_hidden(item)
     return ItemView(
         anchor=item.file.stem,
-        date=item.date,  # type: ignore[arg-type]
+        date=item.date,
         title="" if redacted else m.title,
         category=m.category,
         html="" if hidden else render_markdown(item.doc.body),
@@ -103,7 +103,7 @@ def _item_view(item: Item) -> ItemView:
     )
 
 
-def _notice_view(entry: OrgEntry, item: Item, today: dt.date) -> NoticeView:
+def _notice_view(entry: ValidOrg, item: ValidItem[Notice], today: dt.date) -> NoticeView:
     m = item.model
     redacted = bool(m.redact)
     withdrawn = m.withdrawn.reason if m.withdrawn else ("内容已删除" if redacted else None)
@@ -124,14 +124,14 @@ def _notice_view(entry: OrgEntry, item: Item, today: dt.date) -> NoticeView:
     )
 
 
-def _mutual_partners(ds: Dataset, entry: OrgEntry) -> list[str]:
+def _mutual_partners(ds: Dataset, entry: ValidOrg) -> list[str]:
     brand = entry.model.brand
     if brand is None:
         return []
     mutual = []
     for partner in brand.partners:
-        other = ds.orgs.get(partner)
-        if other and other.model and other.model.brand and entry.slug in other.model.brand.partners:
+        other = ds.valid.orgs.get(partner)
+        if other and other.model.brand and entry.slug in other.model.brand.partners:
             mutual.append(partner)
     return mutual
 
@@ -141,15 +141,12 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
     today = ds.today
     since = dt.date(today.year, 1, 1)
     views: dict[str, OrgView] = {}
-    for slug, entry in sorted(ds.orgs.items()):
-        if entry.model is None:
-            continue
+    for slug, entry in ds.valid.orgs.items():
         items = sorted((i for i in entry.disclosures if is_published(i, today)), key=lambda i: (i.date, i.name), reverse=True)
         by_heading: dict[str, list[ItemView]] = {}
         other: list[ItemView] = []
         by_year: dict[int, list[ItemView]] = {}
         for item in items:
-            assert item.date is not None  # published items are dated
             view = _item_view(item)
             if item.date >= since:
                 if item.model.category in SHIQIANG:
@@ -158,11 +155,7 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
                     other.append(view)
             else:
                 by_year.setdefault(item.date.year, []).append(view)
-        notices = [
-            _notice_view(entry, n, today)
-            for n in sorted(entry.notices, key=lambda n: n.model.start if n.model else dt.date.min, reverse=True)
-            if is_public(n)
-        ]
+        notices = [_notice_view(entry, n, today) for n in sorted(entry.notices, key=lambda n: n.model.start, reverse=True) if is_public(n)]
         views[slug] = OrgView(
             slug=slug,
             model=entry.model,
@@ -211,7 +204,7 @@ def figures(ds: Dataset, views: dict[str, OrgView]) -> Figures:
     brands = Counter(v.brand.batch for v in views.values() if v.brand)
     since = quarter_start(ds.today)
     quarter_items = len(
-        [item for entry in ds.orgs.values() for item in entry.disclosures if is_published(item, ds.today) and since <= (item.date or since)]
+        [item for entry in ds.valid.orgs.values() for item in entry.disclosures if is_published(item, ds.today) and since <= item.date]
     )
     return Figures(
         orgs=len(views),
