@@ -76,13 +76,27 @@ def booklet_cases(ds: Dataset, collection: Collection, photos: PhotoReport) -> l
     return cases
 
 
+def booklet_title(collection: Collection) -> str:
+    """The booklet's document title (the PDF's /Title, shown by viewers): the collection's name, which
+    a subtitle completes (正题——副题), so a title that is a slogan still says what the booklet is."""
+    return f"{collection.title}——{collection.subtitle}" if collection.subtitle else collection.title
+
+
 def booklet_html(ds: Dataset, collection_id: str, photos: PhotoReport, *, demo: bool) -> str:
     """The booklet as one printable HTML document."""
     collection = ds.valid.collections[collection_id]
     return (
         _env()
         .get_template("booklet.html.j2")
-        .render(collection=collection, cases=booklet_cases(ds, collection, photos), town=ds.valid.settings, demo=demo, BANKUAI=BANKUAI)
+        .render(
+            collection=collection,
+            title=booklet_title(collection),
+            lang=PDF_LANGUAGE,
+            cases=booklet_cases(ds, collection, photos),
+            town=ds.valid.settings,
+            demo=demo,
+            BANKUAI=BANKUAI,
+        )
     )
 
 
@@ -129,11 +143,21 @@ def _board_item(entry: ValidOrg, item: ValidItem[Disclosure], photos: PhotoRepor
     return (item.date, item.model, Markup(render_markdown(item.doc.body)), _item_photos(entry, item, photos), audience(item) == INTERNAL)
 
 
-def qr_svg(url: str) -> Markup:
-    """An inline SVG QR code for `url` (segno; medium error correction survives a worn print)."""
+def qr_svg(url: str, title: str | None = None) -> Markup:
+    """An inline SVG QR code for `url` (segno; medium error correction survives a worn print); its
+    <title> is the text alternative a tagged PDF gives the figure."""
     import segno
 
-    return Markup(segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, dark="#000", light="#fff"))
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=title))
+
+
+def board_title(org: Any) -> str:
+    """The board's document title: the organization's full name and the board's heading."""
+    return f"{org.name}党务公开栏"
+
+
+QR_TITLE = "二维码：扫码查看网上党务公开"  # the QR code's text alternative (with the address) in the tagged PDF
 
 
 def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | None = None) -> str:
@@ -150,11 +174,13 @@ def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | N
         .get_template("board.html.j2")
         .render(
             org=entry.model,
+            title=board_title(entry.model),
+            lang=PDF_LANGUAGE,
             bankuai=BANKUAI[entry.model.sector],
             sections=board_sections(entry, ds.today, photos),
             notices=[(n.model, Markup(render_markdown(n.doc.body)), audience(n) == INTERNAL) for n in notices],
             url=url,
-            qr=qr_svg(url),
+            qr=qr_svg(url, f"{QR_TITLE} {url}"),
             today=ds.today,
             size=size,
             town=town,
@@ -163,6 +189,15 @@ def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | N
 
 
 # ------------------------------------------------------------------ PDF
+
+
+#: How every PDF is written: tagged PDF/UA-1 (a structure tree of the HTML, /MarkInfo, the document's
+#: /Lang and title shown by viewers, XMP metadata, images as Figures with their alt text). WeasyPrint
+#: takes the title from <title>, the language from <html lang> and the bookmarks from the headings
+#: (`bookmark-level` in the print templates). Part of the PDF cache key (`typesetting_inputs`).
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+PDF_LANGUAGE = "zh-CN"  # the templates' <html lang>, also written into the XMP metadata as dc:language
+PDF_REVISION = 2  # what render_pdf does beyond PDF_OPTIONS (2: dc:language in the XMP); in the cache key
 
 
 def render_pdf(html: str) -> bytes:
@@ -174,7 +209,29 @@ def render_pdf(html: str) -> bytes:
             f"无法生成 PDF：WeasyPrint 或其依赖的 pango 库不可用（{exc}）。"
             "Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
         ) from exc
-    return HTML(string=html, base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).render(**PDF_OPTIONS)
+    _xmp_language(document.metadata)
+    return document.write_pdf(**PDF_OPTIONS)
+
+
+def _xmp_language(metadata: Any) -> None:
+    """WeasyPrint's XMP packet has the title but not the language: add dc:language to the same
+    rdf:RDF (one packet, one RDF, as XMP wants) when the document names one."""
+    from xml.etree import ElementTree
+
+    if not metadata.lang:
+        return
+    generate = metadata.generate_rdf_metadata
+    rdf_ns, dc_ns = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/elements/1.1/"
+
+    def with_language(*args: Any, **kwargs: Any) -> bytes:
+        rdf = ElementTree.fromstring(generate(*args, **kwargs))
+        description = ElementTree.SubElement(rdf, f"{{{rdf_ns}}}Description", {f"{{{rdf_ns}}}about": ""})
+        bag = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{dc_ns}}}language"), f"{{{rdf_ns}}}Bag")
+        ElementTree.SubElement(bag, f"{{{rdf_ns}}}li").text = metadata.lang
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
+    metadata.generate_rdf_metadata = with_language
 
 
 def _rendition_fetcher() -> Any:
@@ -196,11 +253,12 @@ def _rendition_fetcher() -> Any:
 
 @lru_cache(maxsize=1)
 def typesetting_inputs() -> str:
-    """Everything besides the HTML that changes a PDF's bytes: the typesetting libraries'
-    versions and the fonts fontconfig would give them (file, version, size)."""
+    """Everything besides the HTML that changes a PDF's bytes: the options WeasyPrint is called with
+    (tagged PDF/UA, XMP), the typesetting libraries' versions and the fonts fontconfig would give them
+    (file, version, size)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = []
+    parts = [f"options={sorted(PDF_OPTIONS.items())}|revision={PDF_REVISION}"]
     for package in ("weasyprint", "pydyf", "fonttools", "pillow"):
         try:
             parts.append(f"{package}={version(package)}")
