@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import shutil
@@ -128,6 +129,7 @@ class Search:
     total: int
     fetched: int  # bytes of Pagefind files (the county's and the towns') fetched for the query
     requests: int
+    gzipped: int  # the same with the program files (JS, JSON) gzipped as a CDN sends them; index files come gzipped
 
 
 def search_once(browser: Any, county: str, query: str) -> Search:
@@ -135,20 +137,23 @@ def search_once(browser: Any, county: str, query: str) -> Search:
     context = browser.new_context()
     page = context.new_page()
     sizes: list[int] = []
+    packed: list[int] = []
 
     def count(response: Any) -> None:
         if "/pagefind/" in response.url:
             with contextlib.suppress(Exception):
-                sizes.append(len(response.body()))
+                body = response.body()
+                sizes.append(len(body))
+                packed.append(len(body) if body[:2] == b"\x1f\x8b" or response.url.endswith(".pagefind") else len(gzip.compress(body, 6)))
 
     page.on("response", count)
     page.goto(county)
     page.wait_for_function("typeof window.p365CountySearch === 'function'")
-    found = page.evaluate("async (q) => await window.p365CountySearch(q, {}, 20)", query)
+    found = page.evaluate("async (q) => await window.p365CountySearch(q, {}, 10)", query)
     page.wait_for_load_state("networkidle")
     context.close()
     results = found["results"]
-    return Search([r["url"] for r in results], [r["town"] for r in results], found["total"], sum(sizes), len(sizes))
+    return Search([r["url"] for r in results], [r["town"] for r in results], found["total"], sum(sizes), len(sizes), sum(packed))
 
 
 def _synthetic(root: Path, orgs: int, seed: int) -> None:
@@ -200,10 +205,10 @@ def main(argv: list[str]) -> int:
                     found = search_once(browser, county, query)
                     per_town = {t: found.towns.count(t) for t in TOWN_NAMES}
                     shown = "、".join(f"{t} {n}" for t, n in per_town.items())
-                    verdict = "达标" if found.fetched <= 400 * 1024 else "超出目标"
+                    verdict = "达标" if found.gzipped <= 400 * 1024 else "超出目标"
                     print(
-                        f"“{query}”：{found.total} 个页面（前 20 条：{shown}）；下载 {found.fetched / 1024:.0f} KB，"
-                        f"{found.requests} 个请求（目标 ≤ 400 KB：{verdict}）"
+                        f"“{query}”：{found.total} 个页面（前 10 条：{shown}）；下载 {found.fetched / 1024:.0f} KB 未压缩，"
+                        f"{found.gzipped / 1024:.0f} KB 按 CDN gzip 计，{found.requests} 个请求（目标 ≤ 400 KB：{verdict}）"
                     )
                 browser.close()
     return 0

@@ -263,5 +263,7 @@ def test_typing_a_query_finds_pages_in_all_three_towns(browser, towns: dict) -> 
 def test_one_query_across_three_towns_is_measured(browser, towns: dict) -> None:
     found = harness.search_once(browser, towns["county_url"], "桃源先锋")
     assert set(found.towns) == set(TOWNS)
-    print(f"县级搜索“桃源先锋”（3 个小镇）：下载 {found.fetched / 1024:.0f} KB，{found.requests} 个请求")
+    print(
+        f"县级搜索“桃源先锋”（3 个小镇）：下载 {found.fetched / 1024:.0f} KB（gzip 计 {found.gzipped / 1024:.0f} KB），{found.requests} 个请求"
+    )
     assert found.fetched > 0

@@ -122,7 +122,7 @@
     if (form.elements.town.value) filters.town = form.elements.town.value;
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
     status.textContent = "正在搜索各镇网站……";
-    search(query, filters, 20).then(function (found) {
+    search(query, filters, 10).then(function (found) {
       if (ticket !== asked) return;
       list.textContent = "";
       list.setAttribute("data-query", query);
