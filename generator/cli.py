@@ -1,4 +1,4 @@
-"""The `party365` command: validate, new, schema, diff, build, boards, report, import, export-table, cms."""
+"""The `party365` command: validate, new, schema, diff, build, boards, report, import, export-table, cms, county."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from .machine import problem as machine_problem
 from .project import TOWN_DIR, display_path, find_root
 from .scaffold import ScaffoldError, create_org
 from .schema import FILE_MODELS, SECTORS, json_schema
+from .site.search import SearchIndexError
+from .staging import StagingError
 from .validate import Result, validate
 
 SCHEMA_DIR = Path("content") / "schema"
@@ -123,7 +125,36 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"连接本机的 decap-server（默认 {cms.LOCAL_PROXY}），用于本机预览和测试：直接写文件，不经过合并请求",
     )
     editor.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
+
+    county = sub.add_parser("county", help="生成县级汇总网站：列出各镇、合并组织名单、同时搜索各镇网站")
+    county.add_argument("config", type=Path, metavar="配置", help="县级配置文件，例如 county.yml（县名和各镇网址）")
+    county.add_argument("--out", type=Path, default=Path("county-site"), help="输出文件夹（默认 county-site/）")
     return parser
+
+
+def _county(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from . import county  # only this command reads other sites over the network
+
+    if not args.config.is_file():
+        err.write(f"错误：找不到县级配置文件 {args.config}。新建一个 county.yml，写法：\n{county.EXAMPLE}\n")
+        return 1
+    try:
+        config = county.load_config(args.config, str(args.config))
+    except county.CountyConfigError as exc:
+        err.write(render_text(exc.diagnostics) + f"\n错误：{args.config} 有 {len(exc.diagnostics)} 个错误，没有生成县级网站。\n")
+        return 1
+    try:
+        done = county.build(config, args.out)
+    except (SearchIndexError, StagingError) as exc:
+        err.write(f"错误：{exc}\n")
+        return 1
+    for town in done.towns:
+        if town.problem:
+            err.write(f"警告：{town.name}（{town.url}）的组织名单没有载入：{town.problem}。本页仍列出该镇，搜索时如能载入仍会搜索它。\n")
+    loaded = [t for t in done.towns if not t.problem]
+    orgs = sum(len(t.orgs) for t in loaded)
+    out.write(f"已生成县级网站到 {args.out}/：{len(done.towns)} 个镇，{len(loaded)} 个镇的 {orgs} 个组织已合并。\n")
+    return 0
 
 
 def _cms(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -516,6 +547,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "import": _import,
         "export-table": _export_table,
         "cms": _cms,
+        "county": _county,
     }
     try:
         return handlers[args.command](args, out, err)

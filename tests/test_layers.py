@@ -27,7 +27,7 @@ LAYERS = {
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
     "validate": 5,
     "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "report": 6, "scaffold": 6, "verdict": 6,
-    "sitebuild": 6, "ledger": 6, "cms": 6,
+    "sitebuild": 6, "ledger": 6, "cms": 6, "county": 6,
     "cli": 7, "plugin": 7, "__main__": 7,
 }  # fmt: skip
 

@@ -132,8 +132,12 @@ def summary(markup: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rstrip() + "……"
 
 
-def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
-    entries: list[tuple[dt.date, str, str, str, str]] = []  # date, title, path, category, summary
+FeedEntry = tuple[dt.date, str, str, str, str]  # date, title, path, category, summary
+
+
+def _feed_entries(ds: Dataset, views: dict[str, OrgView]) -> list[FeedEntry]:
+    """The feed's entries, newest first: published public items and notices that have started."""
+    entries: list[FeedEntry] = []
     for slug, view in views.items():
         entry = ds.valid.orgs[slug]
         for item in entry.disclosures:
@@ -146,6 +150,10 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
                 about = f"公示期 {notice.start.isoformat()} 至 {notice.end.isoformat()}。{summary(notice.html)}"
                 entries.append((notice.start, f"【公示】{view.short_name}：{notice.title}", item_url(slug, notice.anchor), "公示", about))
     entries.sort(key=lambda e: (e[0], e[2]), reverse=True)
+    return entries
+
+
+def _atom(ds: Dataset, entries: list[FeedEntry], site_url: str) -> str:
     town = ds.valid.settings
     updated = _timestamp(entries[0][0]) if entries else _timestamp(ds.today)
     lines = [
@@ -177,13 +185,87 @@ def _atom(ds: Dataset, views: dict[str, OrgView], site_url: str) -> str:
 
 def export_files(ds: Dataset, views: dict[str, OrgView], site_url: str) -> dict[str, str | bytes]:
     records = [_org_record(v, site_url) for v in views.values()]
+    entries = _feed_entries(ds, views)
     return {
         "data/organizations.json": _json(records),
         "data/organizations.csv": _csv(records),
         "data/organizations.geojson": _geojson(ds, records),
-        "feed.xml": _atom(ds, views, site_url),
+        "feed.xml": _atom(ds, entries, site_url),
         "robots.txt": robots(site_url),
+        CATALOG_PATH: catalog(ds, records, entries, site_url),
     }
+
+
+# The open-data catalog: DCAT-US 1.1 (Project Open Data "data.json"). Chosen over DCAT-AP JSON-LD
+# because it is plain JSON with a fixed shape and a published JSON Schema: harvesters (CKAN's
+# DCAT and data.json harvesters) and the county builder (generator/county.py) read it without a
+# JSON-LD processor, and the file name `data.json` at the site's root is where they look for it.
+# US-federal-only fields (bureauCode, programCode) are left out; `hasEmail` too, since the town
+# data has no e-mail address (the contact point names the town's office).
+CATALOG_PATH = "data.json"
+POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
+ORGANIZATIONS_PATH = "data/organizations.json"  # what the county builder reads from each town
+
+
+def _distribution(site_url: str, path: str, media_type: str, fmt: str, title: str, description: str) -> dict[str, str]:
+    return {
+        "@type": "dcat:Distribution",
+        "title": title,
+        "description": description,
+        "downloadURL": site_url + path,
+        "mediaType": media_type,
+        "format": fmt,
+    }
+
+
+def catalog(ds: Dataset, records: list[dict[str, Any]], entries: list[FeedEntry], site_url: str) -> str:
+    """data.json: the town's open data as a DCAT-US 1.1 catalog, dates taken from the data."""
+    town = ds.valid.settings
+    publisher = {"@type": "org:Organization", "name": town.party_committee}
+    contact = {"@type": "vcard:Contact", "fn": town.office.name}
+    common = {"publisher": publisher, "contactPoint": contact, "accessLevel": "public", "language": ["zh-CN"]}
+    updated = max((r["updated"] for r in records), default=ds.today.isoformat())
+    fed = entries[0][0].isoformat() if entries else ds.today.isoformat()
+    datasets = [
+        {
+            "@type": "dcat:Dataset",
+            "identifier": site_url + ORGANIZATIONS_PATH,
+            "title": f"{town.name}基层党组织名单",
+            "description": f"{town.name}全部 {len(records)} 个基层党组织：名称、领域、板块、党员人数、书记、联系方式、位置、党建品牌和网址"
+            "。只含网站上公开的内容。",
+            "keyword": ["基层党组织", "党建品牌", town.name],
+            "modified": updated,
+            **common,
+            "landingPage": site_url + "data/",
+            "distribution": [
+                _distribution(site_url, ORGANIZATIONS_PATH, "application/json", "JSON", "组织名单（JSON）", "每个组织一条记录"),
+                _distribution(site_url, "data/organizations.csv", "text/csv", "CSV", "组织名单（CSV）", "UTF-8 表格，可用 Excel 打开"),
+                _distribution(
+                    site_url, "data/organizations.geojson", "application/geo+json", "GeoJSON", "位置和红色风景线", "WGS-84 坐标的点和线路"
+                ),
+            ],
+        },
+        {
+            "@type": "dcat:Dataset",
+            "identifier": site_url + "feed.xml",
+            "title": f"{town.name}党务公开和公示更新",
+            "description": f"最新的 {FEED_ENTRIES} 条党务公开事项和公示（Atom 订阅）。",
+            "keyword": ["党务公开", "公示", town.name],
+            "modified": fed,
+            **common,
+            "landingPage": site_url + "data/#dingyue",
+            "distribution": [_distribution(site_url, "feed.xml", "application/atom+xml", "Atom", "更新订阅（Atom）", "RSS 阅读器可订阅")],
+        },
+    ]
+    data = {
+        "@context": POD_SCHEMA + "/catalog.jsonld",
+        "@id": site_url + CATALOG_PATH,
+        "@type": "dcat:Catalog",
+        "conformsTo": POD_SCHEMA,
+        "describedBy": POD_SCHEMA + "/catalog.json",
+        "dataset": datasets,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def robots(site_url: str) -> str:
