@@ -70,10 +70,12 @@ PAGES: tuple[tuple[str, str, Callable[[Any], None] | None], ...] = (
     ("品牌索引", "pinpai/", None),
     ("品牌档案", "pinpai/taoyuan-cun/", None),
     ("红色风景线", "fengjingxian/", None),
+    ("典型案例", "anli/", None),
     ("案例汇编", "anli/quji-shifandian/", None),
     ("工作进度", "jindu/", None),
     ("开放数据", "data/", None),
     ("编辑指南", "guide/", None),
+    ("找不到页面", "404.html", None),
     ("搜索结果", "", _search),
 )
 
