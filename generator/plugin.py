@@ -7,8 +7,8 @@ It translates MkDocs events into calls to the core:
 - `on_files`: the generated pages, data files, photos and booklets as `File.generated`, and the
   web editor's pages under admin/ (`generator.cms`; plain HTML files, so MkDocs copies them as they are);
 - `on_env`: mark the inline scripts of the theme's templates (see `site.theme`);
-- `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons, and the
-  page's front matter escaped for the theme;
+- `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons, the
+  page's front matter escaped for the theme, and its sitemap date from the data (`Page.lastmod`);
 - `on_post_page`, `on_post_template`: every HTML page sealed with its Content-Security-Policy;
 - `on_post_build`: Pagefind indexes the finished pages (`site.search`: the templates decide what is
   indexed, the adapter only runs the indexer); last of all, the finished site is switched into
@@ -217,6 +217,9 @@ class Party365Plugin(BasePlugin[Party365Config]):
         title = page.meta.get("title")
         page.meta = theme_meta({**page.meta, "title": html_module.unescape(page.title or "") if title is None else title})
         generated = self._generated.get(page.file.src_uri)
+        # The sitemap's lastmod: when the data the page shows last changed, not the build date. A
+        # hand-written page (the guide) has no such date and gets no lastmod; the home page always has one.
+        page.update_date = generated.lastmod.isoformat() if isinstance(generated, Page) and generated.lastmod else ""
         return generated.filled(html) if isinstance(generated, Page) else html
 
     def _seal(self, output: str, where: str) -> str:

@@ -7,9 +7,10 @@ templates, so text from the data is always escaped, and Markdown fields come pre
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
 from ..templating import html_environment
 from ..validate import Result
 from . import exports
+from .freshness import Day, newest, notice_dates, org_dates, profile_dates, town_dates
 from .theme import REDIRECT_POLICY
 from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
 
@@ -42,6 +44,7 @@ class Page:
 
     markdown: str
     fragments: tuple[str, ...]
+    lastmod: dt.date | None = None  # when what the page shows last changed (generator.site.freshness)
 
     def filled(self, html: str | None = None) -> str:
         """`html` (the Markdown rendered) or the Markdown itself, with the fragments put in."""
@@ -116,7 +119,7 @@ class SiteBuilder:
     def _photo(self, slug: str, file: str) -> PhotoSet | None:
         return self.photos.sets.get((slug, file))
 
-    def _render_page(self, template: str, page_dir: str, path: str, **context: Any) -> None:
+    def _render_page(self, template: str, page_dir: str, path: str, lastmod: Sequence[Day], **context: Any) -> None:
         def url(target: str) -> str:
             return relative(page_dir, target)
 
@@ -132,7 +135,7 @@ class SiteBuilder:
             brand_url=brand_url,
             **context,
         )
-        self.files[path] = Page(markdown, tuple(block.items))
+        self.files[path] = Page(markdown, tuple(block.items), newest(lastmod, self.ds.today))
 
     def build(self) -> dict[str, str | bytes | Path | Page]:
         for step in self._steps():
@@ -158,11 +161,19 @@ class SiteBuilder:
 
     def _render_collections(self) -> None:
         collections = dict(self.ds.valid.collections)
-        self._render_page("anli_index.md.j2", "anli/", "anli/index.md", collections=collections, booklets=self.booklets)
+        dates = [c.date for c in collections.values()]
+        self._render_page("anli_index.md.j2", "anli/", "anli/index.md", dates, collections=collections, booklets=self.booklets)
         for cid, collection in collections.items():
             cases = [(case, self.views[case.org]) for case in collection.cases if case.org in self.views]
             self._render_page(
-                "anli.md.j2", f"anli/{cid}/", f"anli/{cid}.md", cid=cid, collection=collection, cases=cases, booklet=cid in self.booklets
+                "anli.md.j2",
+                f"anli/{cid}/",
+                f"anli/{cid}.md",
+                [collection.date, *profile_dates(view for _, view in cases)],
+                cid=cid,
+                collection=collection,
+                cases=cases,
+                booklet=cid in self.booklets,
             )
             if cid in self.booklets:
                 self.files[f"anli/{cid}.pdf"] = self.booklets[cid]
@@ -174,6 +185,7 @@ class SiteBuilder:
             "jindu.md.j2",
             "jindu/",
             "jindu/index.md",
+            town_dates(self.views, self.ds.valid.assessments),
             progress=progress,
             overview=Markup(bar_chart(measures, "各项任务达标比例", "overview")),
         )
@@ -200,6 +212,7 @@ class SiteBuilder:
             "fengjingxian.md.j2",
             page_dir,
             "fengjingxian/index.md",
+            profile_dates(self.views.values()),
             svg=Markup(draw(points, routes, f"{self.options.town_name}红色风景线示意图")),
             legend=Markup(legend(routes)),
             map_css={bankuai: style[0] for bankuai, style in BANKUAI_STYLE.items()},
@@ -220,10 +233,14 @@ class SiteBuilder:
         self.files[manifest.MANIFEST_PATH] = manifest.manifest_json(records, self.options.site_url, list(urls), photos)
 
     def _render_home(self) -> None:
+        dates = town_dates(self.views, self.ds.valid.assessments)
+        if newest(dates, self.ds.today) is None:  # a town without dated data yet: the page is as of today
+            dates = [self.ds.today]
         self._render_page(
             "home.md.j2",
             "",
             "index.md",
+            dates,
             figures=figures(self.ds, self.views),
             notices=open_notices(self.views),  # the page shows 5; the rest replace those that end before it is read
             quarter=quarter_label(self.ds.today),
@@ -232,17 +249,19 @@ class SiteBuilder:
 
     def _render_org_index(self) -> None:
         groups = {b: [v for v in self.views.values() if v.bankuai == b] for b in BANKUAI_ORDER}
-        self._render_page("dangwu_index.md.j2", "dangwu/", "dangwu/index.md", groups=groups)
+        dates = [*profile_dates(self.views.values()), *(v.last_published for v in self.views.values())]  # it shows 最近公开
+        self._render_page("dangwu_index.md.j2", "dangwu/", "dangwu/index.md", dates, groups=groups)
 
     def _render_org_pages(self) -> None:
         for slug, view in self.views.items():
-            self._render_page("org.md.j2", org_url(slug), f"dangwu/{slug}.md", org=view)
+            self._render_page("org.md.j2", org_url(slug), f"dangwu/{slug}.md", org_dates(view), org=view)
 
     def _render_notices(self) -> None:
         self._render_page(
             "gongshi.md.j2",
             "gongshi/",
             "gongshi/index.md",
+            [d for v in self.views.values() for n in v.notices for d in notice_dates(n)],
             open=open_notices(self.views),
             closed=closed_notices(self.views),
         )
@@ -259,14 +278,14 @@ class SiteBuilder:
             "类型": [(x, [v for v, b in pairs if b.model == x]) for x in ("服务效能型", "美丽和谐型", "同频共振型")],
             "级别": [(x, [v for v, b in pairs if b.level == x]) for x in ("区级示范点", "镇级")],
         }
-        self._render_page("pinpai_index.md.j2", "pinpai/", "pinpai/index.md", brands=brands, facets=facets)
+        self._render_page("pinpai_index.md.j2", "pinpai/", "pinpai/index.md", profile_dates(brands), brands=brands, facets=facets)
 
     def _render_brand_pages(self) -> None:
         for view in self._brand_views():
-            self._render_page("brand.md.j2", brand_url(view.slug), f"pinpai/{view.slug}.md", org=view)
+            self._render_page("brand.md.j2", brand_url(view.slug), f"pinpai/{view.slug}.md", profile_dates([view]), org=view)
 
     def _render_open_data(self) -> None:
-        self._render_page("data.md.j2", "data/", "data/index.md")
+        self._render_page("data.md.j2", "data/", "data/index.md", profile_dates(self.views.values()))  # the files it offers
         self.files.update(exports.export_files(self.ds, self.views, self.options.site_url))
 
     def _render_redirects(self) -> None:

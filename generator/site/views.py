@@ -51,6 +51,8 @@ class NoticeView:
     days_left: int
     withdrawn: str | None = None
     redacted: bool = False
+    posted: dt.date | None = None  # the date in the file name
+    withdrawn_date: dt.date | None = None
 
 
 @dataclass
@@ -121,6 +123,8 @@ def _notice_view(entry: ValidOrg, item: ValidItem[Notice], today: dt.date) -> No
         days_left=(m.end - today).days,
         withdrawn=withdrawn,
         redacted=redacted,
+        posted=item.date,
+        withdrawn_date=m.withdrawn.date if m.withdrawn else None,
     )
 
 
