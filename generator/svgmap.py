@@ -372,7 +372,8 @@ def draw(points: Sequence[MapPoint], routes: Sequence[MapRoute], title: str, bas
         # points stay out of the tab order (the lists below reach every one); the script makes the
         # map one tab stop with arrow keys between points (roving tabindex).
         out.append(
-            f'<a href="{escape(p.href)}" class="{" ".join(classes)}" data-slug="{p.slug}" data-name="{escape(place_name(p.name))}" transform="translate({_num(x)} {_num(y)})" '
+            f'<a href="{escape(p.href)}" class="{" ".join(classes)}" data-slug="{p.slug}" data-name="{escape(place_name(p.name))}" '
+            f'transform="translate({_num(x)} {_num(y)})" '
             f'tabindex="-1"><title>{title}</title><g class="sym"><circle class="hit" r="{HIT_R}"/>{marker}</g></a>'
         )
         name = place_name(p.name)
