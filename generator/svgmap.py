@@ -326,8 +326,8 @@ def draw(points: Sequence[MapPoint], routes: Sequence[MapRoute], title: str, bas
         cx, cy = proj.at(base.centre.lat, base.centre.lon)
         r = base.centre.radius / METRES_PER_DEGREE * proj.scale
         out.append(f'<circle class="centre" cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}"/>')
-        spots = ((cx, cy), (cx, cy - r * 0.7), (cx, cy + r * 0.7), (cx - r * 0.6, cy), (cx + r * 0.6, cy), (cx, cy - r), (cx, cy + r))
-        text_label("centre", "base centre", base.centre.name, cx, cy, 1, spots)
+        around = ((cx, cy), (cx, cy - r * 0.7), (cx, cy + r * 0.7), (cx - r * 0.6, cy), (cx + r * 0.6, cy), (cx, cy - r), (cx, cy + r))
+        text_label("centre", "base centre", base.centre.name, cx, cy, 1, around)
     for kind, lines in (("river", base.rivers), ("road", base.roads)):
         for i, feature in enumerate(lines):
             line_xy = [proj.at(lat, lon) for lat, lon in feature.line]
