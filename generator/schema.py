@@ -423,11 +423,43 @@ class Route(_Model):
     stops: list[Slug] = Field(min_length=2, title="途经站点（组织代号，按顺序）")
 
 
+class BaseLine(_Model):
+    """底图上的一条河流或道路：按顺序的几个点连成的线（示意，不必精确）。"""
+
+    name: Text = Field(title="名称", description="例如 春江、人民路")
+    line: list[Location] = Field(min_length=2, title="走向", description="按顺序列出的点，每点写 {lat: 纬度, lon: 经度}")
+
+
+class BasePlace(_Model):
+    """底图上的一个地标（桥、车站、广场、公园等）。"""
+
+    name: Text = Field(title="名称", description="例如 春江大桥")
+    at: Location = Field(title="位置")
+
+
+class TownCentre(_Model):
+    """镇区：画成一片浅色的圆形区域，不画边界线。"""
+
+    name: Text = Field(title="名称", description="例如 春江镇区")
+    at: Location = Field(title="中心位置")
+    radius: int = Field(800, title="半径（米）", ge=100, le=5000)
+
+
+class Basemap(_Model):
+    """示意图底图：镇里自己画的河流、主要道路、镇区和地标，让读者认出地方。只画这几类，不画任何行政区划界线。"""
+
+    rivers: list[BaseLine] = Field(default_factory=list, title="河流")
+    roads: list[BaseLine] = Field(default_factory=list, title="主要道路")
+    centre: TownCentre | None = Field(None, title="镇区")
+    landmarks: list[BasePlace] = Field(default_factory=list, title="地标")
+
+
 class Routes(_Model):
-    """content/_town/routes.yml：红色风景线、精品示范带。"""
+    """content/_town/routes.yml：红色风景线、精品示范带，以及示意图的底图。"""
 
     schema_: SchemaVersion = Field(alias="schema", title="格式版本")
     routes: list[Route] = Field(default_factory=list, title="线路")
+    basemap: Basemap | None = Field(None, title="示意图底图", description="河流、主要道路、镇区和地标；不画行政区划界线")
 
 
 class HolidayYear(_Model):

@@ -8,7 +8,20 @@ import random
 import re
 from pathlib import Path
 
-from generator.svgmap import MapPoint, MapRoute, _Box, _text_width, draw, place_labels, smooth_path
+from generator.svgmap import (
+    NOMINAL_S,
+    BaseMap,
+    Label,
+    MapLine,
+    MapPlace,
+    MapPoint,
+    MapRoute,
+    _Box,
+    draw,
+    place_labels,
+    place_name,
+    smooth_path,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -35,7 +48,7 @@ def test_demo_map_matches_the_golden_svg(demo_site: Path) -> None:
 def test_demo_map_shows_demonstration_sites_and_routes(demo_site: Path) -> None:
     page = (demo_site / "fengjingxian/index.html").read_text(encoding="utf-8")
     assert page.count('class="star"') == 3
-    assert page.count('class="route"') == 2
+    assert len(re.findall(r'<path class="route (solid|dash)" data-route=', page)) == 2
     assert "春江精品示范带" in page and "滨江红色风景线" in page
     assert "<line" not in page and "boundary" not in page  # never an administrative boundary
 
@@ -78,15 +91,71 @@ def test_smooth_path_passes_through_every_stop() -> None:
 
 def test_labels_never_overlap() -> None:
     rng = random.Random(3)
-    items = [(f"k{i}", f"组织{i}号", rng.uniform(0, 1000), rng.uniform(0, 800)) for i in range(300)]
-    placed = place_labels(items, [], 1000, 800)
-    boxes = []
-    for key, (x, y, anchor) in placed.items():
-        w = _text_width(dict((k, t) for k, t, _, _ in items)[key], 20)
-        left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
-        boxes.append(_Box(left, y - 20, left + w, y + 3))
+    labels = [Label(f"k{i}", rng.uniform(0, 1000), rng.uniform(0, 800), rng.uniform(40, 120), 20, 1 + i % 4) for i in range(200)]
+    k = 1.5
+    placed = place_labels(labels, [(lb.x, lb.y) for lb in labels], k, 1000, 800)
+    boxes = [_Box(lb.x * k + placed[lb.key][0], lb.y * k + placed[lb.key][1], 0, 0) for lb in labels if lb.key in placed]
+    boxes = [_Box(b.x0, b.y0, b.x0 + lb.w, b.y0 + lb.h) for b, lb in zip(boxes, [lb for lb in labels if lb.key in placed], strict=True)]
     assert len(boxes) > 50
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert all(b.x0 >= 0 and b.x1 <= 1000 * k and b.y0 >= 0 and b.y1 <= 800 * k for b in boxes)
+
+
+def test_a_route_stop_always_keeps_its_label_even_in_a_crowd() -> None:
+    labels = [Label(f"s{i}", 500 + i, 400, 100, 20, 0) for i in range(12)]  # twelve stops within 12 map units
+    placed = place_labels(labels, [(lb.x, lb.y) for lb in labels], 0.36, 1000, 800)
+    assert set(placed) == {lb.key for lb in labels}
+    assert any(ring > 0 for _, _, ring in placed.values())  # pushed out on rings, with a leader line
+
+
+BASE = BaseMap(
+    rivers=(MapLine("春江", ((31.70, 119.90), (31.80, 120.00), (31.86, 120.10))),),
+    roads=(MapLine("人民路", ((31.79, 119.95), (31.79, 120.05))),),
+    centre=MapPlace("测试镇区", 31.79, 120.0, 1000),
+    landmarks=(MapPlace("春江大桥", 31.80, 120.0),),
+)
+
+
+def test_the_base_layer_is_drawn_under_the_points_with_its_names() -> None:
+    points = _synthetic(20)
+    svg = draw(points, [], "图", BASE)
+    base = svg.split('<g class="basemap" aria-hidden="true">', 1)[1].split('</g>\n<g class="routes">', 1)[0]
+    assert base.count('class="river"') == 1 and base.count('class="road"') == 1 and base.count('class="centre"') == 1
+    assert base.count('class="landmark"') == 1 and "<a " not in base
+    for name in ("春江", "人民路", "测试镇区", "春江大桥"):
+        assert f">{name}</text>" in svg
+    assert svg.index('class="basemap"') < svg.index('class="routes"') < svg.index('class="points"')
+    assert "<line" not in svg and "polygon" not in svg  # lines and one soft disc: nothing that could read as a boundary
+
+
+def test_stops_are_numbered_in_route_order_and_routes_differ_without_colour() -> None:
+    points = _synthetic(30)
+    one = MapRoute("a", "甲线", "#C8102E", tuple(p.slug for p in points[3:8]))
+    two = MapRoute("b", "乙线", "#C8102E", (points[7].slug, points[12].slug, points[13].slug))  # the same colour on purpose
+    svg = draw(points, [one, two], "图")
+    assert 'class="route solid"' in svg and 'class="route dash"' in svg
+    for route in (one, two):
+        for no, slug in enumerate(route.stops, 1):
+            label = re.search(rf'<g class="label stop[^"]*" data-for="{slug}".*?</g></g></g>', svg).group()
+            assert f">{no}</text>" in label and f">{place_name(next(p.name for p in points if p.slug == slug))}</text>" in label
+            assert "is-off" not in label.split(">", 1)[0]
+    shared = re.search(rf'<g class="label stop[^"]*" data-for="{points[7].slug}".*?</g></g></g>', svg).group()
+    assert "<circle" in shared and "<rect" in shared  # route 1's badge is round, route 2's square
+    assert "甲线第 5 站，乙线第 1 站" in svg  # the point's accessible name says it too
+
+
+def test_symbols_and_labels_are_sized_in_css_pixels() -> None:
+    svg = draw(_synthetic(10), [], "图", BASE)
+    assert svg.count('<g class="sym">') >= 10 + 1
+    assert re.search(r'<circle class="hit" r="(\d+)"/>', svg).group(1) == "13"  # 26 CSS px across at every zoom
+    assert NOMINAL_S > 1
+
+
+def test_place_names_drop_the_party_body() -> None:
+    assert place_name("梨花村党总支") == "梨花村"
+    assert place_name("镇政务服务中心党支部") == "镇政务服务中心"
+    assert place_name("金桥物流联合党支部") == "金桥物流"
+    assert place_name("党委") == "党委"
 
 
 def test_a_thousand_organizations_stay_under_300_kb() -> None:

@@ -30,12 +30,13 @@ OUT = REPO / "content" / "guide" / "img"
 sys.path.insert(0, str(REPO / "tools"))
 from audit import ARGS, CHROMIUM  # noqa: E402  (one place for the browser's settings)
 
-# (file, page, CSS selector to scroll into view or "", viewport height)
+# (file, page, CSS selector to scroll into view ("top:" first: to the top) or "", viewport height)
 SHOTS = (
     ("home.png", "", "", 760),
     ("org-page.png", "dangwu/taoyuan-cun/", "", 760),
     ("notice.png", "gongshi/", "article.p365-notice", 620),
     ("brand.png", "pinpai/taoyuan-cun/", "", 760),
+    ("map.png", "fengjingxian/", "top:.p365-map-zoom", 760),
 )
 
 
@@ -78,7 +79,10 @@ def _capture(browser: object, base: str, out: Path) -> list[Path]:
         page = browser.new_page(viewport={"width": 390, "height": height})  # type: ignore[attr-defined]
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
-        if selector:
+        if selector.startswith("top:"):  # that element at the top, below the sticky header
+            page.locator(selector[4:]).first.evaluate("e => { e.scrollIntoView({block: 'start'}); window.scrollBy(0, -64); }")
+            page.wait_for_timeout(500)  # the header's title cross-fades on scroll
+        elif selector:
             page.locator(selector).first.scroll_into_view_if_needed()
         page.screenshot(path=str(out / name))
         written.append(out / name)

@@ -151,12 +151,138 @@
     });
   }
 
+  /* ---- 红色风景线 map (generator/svgmap.py draws it). Symbols and labels keep their size in
+     CSS px at every zoom (--s, map units per CSS px); labels are placed again at each zoom level
+     with the rules of svgmap.place_labels; the map is one tab stop with arrow keys between points. */
+  var MAP = { pointR: 6, gap: 9, ring: 16, rings: 8 };
+
+  function mapCandidates(w, h, ring) {
+    var g = MAP.gap + ring * MAP.ring;
+    return [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g], [g * 0.7, -g * 0.7 - h], [-g * 0.7 - w, -g * 0.7 - h],
+      [g * 0.7, g * 0.7], [-g * 0.7 - w, g * 0.7]];
+  }
+
+  function translateOf(el) {
+    var m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute("transform") || "");
+    return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  }
+
   function setupMap(root) {
     var svg = root.querySelector("svg.p365-map");
     var form = root.querySelector(".p365-map-filter");
     if (!svg || !form || form.getAttribute("data-ready")) return;
     form.setAttribute("data-ready", "1");
     var points = Array.prototype.slice.call(svg.querySelectorAll(".points a"));
+    var bySlug = {};
+    points.forEach(function (a) { a.p365xy = translateOf(a); bySlug[a.getAttribute("data-slug")] = a; });
+    var status = root.querySelector("#p365-map-status");
+    if (root.querySelector("#p365-map-keys")) svg.setAttribute("aria-describedby", "p365-map-keys");
+    svg.setAttribute("tabindex", "-1");  /* not a tab stop of its own (Chromium makes a clipping <svg> a focusable scroller) */
+
+    /* Points without a drawn label (not a stop, not a 区级示范点) get one here, shown where it fits. */
+    var NS = "http://www.w3.org/2000/svg", layer = svg.querySelector(".labels"), labelled = {};
+    svg.querySelectorAll(".labels .label").forEach(function (el) { labelled[el.getAttribute("data-for")] = true; });
+    points.forEach(function (a) {
+      var slug = a.getAttribute("data-slug");
+      if (labelled[slug] || !layer) return;
+      var g = document.createElementNS(NS, "g"), sym = document.createElementNS(NS, "g"), leader = document.createElementNS(NS, "path");
+      var body = document.createElementNS(NS, "g"), text = document.createElementNS(NS, "text");
+      g.setAttribute("class", "label point is-off");
+      g.setAttribute("data-for", slug);
+      g.setAttribute("data-rank", a.classList.contains("b0") ? "5" : "4");
+      g.setAttribute("transform", "translate(" + a.p365xy[0] + " " + a.p365xy[1] + ")");
+      sym.setAttribute("class", "sym"); leader.setAttribute("class", "leader"); body.setAttribute("class", "body");
+      text.setAttribute("x", "2"); text.setAttribute("y", "15");
+      text.textContent = a.getAttribute("data-name") || "";
+      body.appendChild(text); sym.appendChild(leader); sym.appendChild(body); g.appendChild(sym); layer.appendChild(g);
+    });
+    var labels = Array.prototype.slice.call(svg.querySelectorAll(".labels .label")).map(function (el) {
+      var anchors = (el.getAttribute("data-anchors") || "").split(" ").filter(Boolean).map(Number);
+      var pairs = [];
+      for (var i = 0; i + 1 < anchors.length; i += 2) pairs.push([anchors[i], anchors[i + 1]]);
+      return { el: el, body: el.querySelector(".body"), leader: el.querySelector(".leader"), xy: translateOf(el),
+        rank: Number(el.getAttribute("data-rank")), point: bySlug[el.getAttribute("data-for")], anchors: pairs, w: 0, h: 0 };
+    }).sort(function (a, b) { return a.rank - b.rank; });
+
+    var full = svg.getAttribute("viewBox").split(" ").map(Number);
+    var box = full.slice();
+    var lastKey = "";
+
+    function layout(force) {
+      var width = svg.getBoundingClientRect().width;
+      if (!width) return;
+      var k = width / box[2];  /* CSS px per map unit */
+      var t = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);  /* large text */
+      var key = k.toFixed(5) + "/" + t + "/" + box[0].toFixed(1) + "/" + box[1].toFixed(1);
+      if (!force && key === lastKey) return;
+      lastKey = key;
+      svg.style.setProperty("--s", String(t / k));
+      /* Labels of route stops, the town centre, 区级示范点, landmarks and rivers (ranks 0-2) avoid each other
+         and the stops; roads' and other points' labels also avoid every point. */
+      var placed = [], symbols = [];
+      points.forEach(function (a) {
+        if (a.classList.contains("is-hidden")) return;
+        var x = a.p365xy[0] * k, y = a.p365xy[1] * k, r = MAP.pointR * t;
+        (a.classList.contains("stop") ? placed : symbols).push([x - r, y - r, x + r, y + r]);
+      });
+      var added = false;
+      /* Labels stay inside the part of the map in view (a route stop's label also when its stop is out of view). */
+      var left = box[0] * k, top = box[1] * k, right = (box[0] + box[2]) * k, bottom = (box[1] + box[3]) * k;
+      labels.forEach(function (label) {
+        var hidden = label.point && label.point.classList.contains("is-hidden");
+        label.el.classList.toggle("is-hidden", !!hidden);
+        if (hidden) return;
+        if (!label.w) {
+          label.el.classList.remove("is-off");
+          var bb = label.body.getBBox();
+          label.w = Math.max(bb.x + bb.width, 1) + 2; label.h = 20;
+        }
+        var w = label.w * t, h = label.h * t, spots = [];
+        var px = label.xy[0] * k, py = label.xy[1] * k;
+        var inView = label.anchors.length > 0 || (px >= left && px <= right && py >= top && py <= bottom);
+        if (!inView && label.rank > 0) { label.el.classList.add("is-off"); return; }
+        /* in view: the label stays in view; a stop out of view keeps its label beside it, out of view too */
+        var lim = inView ? [left, top, right, bottom] : [0, 0, full[2] * k, full[3] * k];
+        if (label.anchors.length) {
+          label.anchors.forEach(function (p, i) { spots.push([p[0], p[1], -w / 2, -h / 2, -1 - i]); });
+        } else {
+          for (var ring = 0; ring < (label.rank === 0 ? MAP.rings : 1); ring++) {
+            mapCandidates(w, h, ring).forEach(function (c) { spots.push([label.xy[0], label.xy[1], c[0], c[1], ring]); });
+          }
+        }
+        if (label.rank > 2 && !added) { placed = placed.concat(symbols); added = true; }
+        var chosen = null, least = Infinity, fallback = null;
+        for (var i = 0; i < spots.length && !chosen; i++) {
+          var s = spots[i], x0 = s[0] * k + s[2], y0 = s[1] * k + s[3], b = [x0, y0, x0 + w, y0 + h];
+          if (b[0] < lim[0] || b[1] < lim[1] || b[2] > lim[2] || b[3] > lim[3]) continue;
+          var overlap = 0;
+          placed.forEach(function (o) {
+            overlap += Math.max(0, Math.min(b[2], o[2]) - Math.max(b[0], o[0])) * Math.max(0, Math.min(b[3], o[3]) - Math.max(b[1], o[1]));
+          });
+          if (overlap === 0) { placed.push(b); chosen = s; }
+          else if (overlap < least) { least = overlap; fallback = [s, b]; }
+        }
+        /* A route stop always keeps its label: where no spot is free, the least crowded one. */
+        if (!chosen && label.rank === 0 && fallback) { chosen = fallback[0]; placed.push(fallback[1]); }
+        label.el.classList.toggle("is-off", !chosen);
+        if (!chosen) return;
+        var ax = chosen[0], ay = chosen[1];
+        label.el.setAttribute("transform", "translate(" + ax + " " + ay + ")");
+        var dx = chosen[2] / t, dy = chosen[3] / t;  /* in the label's own units (CSS px at standard text) */
+        label.body.setAttribute("transform", "translate(" + dx.toFixed(1) + " " + dy.toFixed(1) + ")");
+        if (chosen[4] > 0) {
+          var lx = Math.min(Math.max(0, dx), dx + label.w), ly = Math.min(Math.max(0, dy), dy + label.h);
+          label.leader.setAttribute("d", "M0 0L" + lx.toFixed(1) + " " + ly.toFixed(1));
+        } else {
+          label.leader.setAttribute("d", "");
+        }
+      });
+    }
+    var pending = 0;
+    function relayout() {
+      if (pending) return;
+      pending = window.requestAnimationFrame(function () { pending = 0; layout(false); });
+    }
 
     function checked(name) {
       return Array.prototype.slice.call(form.querySelectorAll("input[name=" + name + "]:checked")).map(function (i) { return i.value; });
@@ -168,6 +294,8 @@
           batch.some(function (c) { return a.classList.contains(c); });
         a.classList.toggle("is-hidden", !shown);
       });
+      if (current && current.classList.contains("is-hidden")) rove(visible()[0] || null, false);
+      layout(true);
     });
 
     var buttons = Array.prototype.slice.call(form.querySelectorAll(".p365-route-button"));
@@ -182,16 +310,20 @@
           if (active) stops = route.getAttribute("data-stops").split(" ");
         });
         points.forEach(function (a) { a.classList.toggle("on-route", stops.indexOf(a.getAttribute("data-slug")) >= 0); });
+        labels.forEach(function (l) { l.el.classList.toggle("on-route", !!l.point && stops.indexOf(l.point.getAttribute("data-slug")) >= 0); });
         svg.classList.toggle("has-route", on);
         button.setAttribute("aria-pressed", on ? "true" : "false");
       });
     });
 
-    var full = svg.getAttribute("viewBox").split(" ").map(Number);
-    var box = full.slice();
-    function apply() {
+    function apply(deferred) {
       svg.setAttribute("viewBox", box.map(function (v) { return Math.round(v * 10) / 10; }).join(" "));
       svg.classList.toggle("is-zoomed", box[2] < full[2]);
+      if (deferred) relayout(); else layout(false);
+    }
+    function clampBox() {
+      box[0] = Math.min(Math.max(box[0], full[0] - box[2] / 2), full[0] + full[2] - box[2] / 2);
+      box[1] = Math.min(Math.max(box[1], full[1] - box[3] / 2), full[1] + full[3] - box[3] / 2);
     }
     function zoom(factor, cx, cy) {
       if (!factor) { box = full.slice(); apply(); return; }
@@ -199,6 +331,14 @@
       var k = width / box[2];
       if (cx === undefined) { cx = box[0] + box[2] / 2; cy = box[1] + box[3] / 2; }
       box = [cx - (cx - box[0]) * k, cy - (cy - box[1]) * k, width, box[3] * k];
+      if (width >= full[2]) box = full.slice();
+      clampBox();
+      apply();
+    }
+    function pan(fx, fy) {
+      if (box[2] >= full[2]) return;
+      box[0] += box[2] * fx; box[1] += box[3] * fy;
+      clampBox();
       apply();
     }
     function toSvg(x, y) {
@@ -240,12 +380,79 @@
       var scale = box[2] / svg.getBoundingClientRect().width;
       box[0] -= dx * scale; box[1] -= dy * scale;
       start.x = event.clientX; start.y = event.clientY;
-      apply();
+      apply(true);
     });
     function up(event) { delete down[event.pointerId]; pinch = 0; }
     svg.addEventListener("pointerup", up);
     svg.addEventListener("pointercancel", up);
     svg.addEventListener("click", function (event) { if (moved) { event.preventDefault(); moved = false; } }, true);
+
+    /* Keyboard: one tab stop (roving tabindex); arrows go to the nearest point that way. */
+    var current = null;
+    function visible() { return points.filter(function (a) { return !a.classList.contains("is-hidden"); }); }
+    function titleOf(a) { var t = a.querySelector("title"); return t ? t.textContent : ""; }
+    function rove(a, focus) {
+      points.forEach(function (p) { p.setAttribute("tabindex", "-1"); });
+      current = a;
+      if (!a) return;
+      a.setAttribute("tabindex", "0");
+      if (focus) {
+        var x = a.p365xy[0], y = a.p365xy[1], m = box[2] * 0.08;
+        if (x < box[0] + m || x > box[0] + box[2] - m || y < box[1] + m || y > box[1] + box[3] - m) {
+          box[0] = x - box[2] / 2; box[1] = y - box[3] / 2; clampBox(); apply();
+        }
+        a.focus();
+      }
+    }
+    var firstStop = svg.querySelector(".routes .route");
+    var start = firstStop ? bySlug[(firstStop.getAttribute("data-stops") || "").split(" ")[0]] : null;
+    rove(start || points[0] || null, false);
+    svg.addEventListener("focusin", function (event) {
+      var a = event.target.closest ? event.target.closest(".points a") : null;
+      if (!a) return;
+      if (a !== current) rove(a, false);
+      if (status) status.textContent = "已选中：" + titleOf(a) + "。按回车打开档案。";
+    });
+    function nearest(from, dx, dy) {
+      var best = null, bestScore = Infinity;
+      visible().forEach(function (a) {
+        if (a === from) return;
+        var vx = a.p365xy[0] - from.p365xy[0], vy = a.p365xy[1] - from.p365xy[1];
+        var along = vx * dx + vy * dy, across = Math.abs(vx * dy - vy * dx);
+        if (along <= 0 || across > along * 2) return;
+        var score = along + across * 2;
+        if (score < bestScore) { bestScore = score; best = a; }
+      });
+      return best;
+    }
+    var ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    svg.addEventListener("keydown", function (event) {
+      var a = event.target.closest ? event.target.closest(".points a") : null;
+      if (!a || event.altKey || event.ctrlKey || event.metaKey) return;
+      var dir = ARROWS[event.key];
+      if (dir && event.shiftKey) { pan(dir[0] * 0.2, dir[1] * 0.2); }
+      else if (dir) { var next = nearest(a, dir[0], dir[1]); if (next) rove(next, true); }
+      else if (event.key === "+" || event.key === "=") { zoom(1.5, a.p365xy[0], a.p365xy[1]); }
+      else if (event.key === "-" || event.key === "_") { zoom(1 / 1.5, a.p365xy[0], a.p365xy[1]); }
+      else if (event.key === "0") { zoom(0); }
+      else if (event.key === "Home" || event.key === "End") {
+        var all = visible();
+        if (all.length) rove(event.key === "Home" ? all[0] : all[all.length - 1], true);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        window.location.href = new URL(a.getAttribute("href"), window.location.href).href;
+      } else { return; }
+      event.preventDefault();
+    });
+
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(relayout);
+      observer.observe(svg);
+      observer.observe(document.documentElement);
+    } else {
+      window.addEventListener("resize", relayout);
+    }
+    layout(true);
   }
 
   /* ---- Site search (Pagefind). The index holds every CJK character as a word (see

@@ -24,8 +24,8 @@ from ..dates import quarter_label
 from ..images import PhotoReport, PhotoSet
 from ..progress import compute
 from ..publication import brand_url, org_url
-from ..schema import SHIQIANG
-from ..svgmap import BANKUAI_STYLE, MapPoint, MapRoute, draw, legend
+from ..schema import SHIQIANG, Basemap
+from ..svgmap import BANKUAI_STYLE, BaseMap, MapLine, MapPlace, MapPoint, MapRoute, draw, legend
 from ..templating import html_environment
 from ..validate import Result
 from . import exports
@@ -208,13 +208,14 @@ class SiteBuilder:
         ]
         town_routes = self.ds.valid.routes.routes if self.ds.valid.routes else []
         routes = [MapRoute(r.id, r.name, r.color, tuple(s for s in r.stops if s in self.views)) for r in town_routes]
+        basemap = _basemap(self.ds.valid.routes.basemap if self.ds.valid.routes else None)
         self._render_page(
             "fengjingxian.md.j2",
             page_dir,
             "fengjingxian/index.md",
             profile_dates(self.views.values()),
-            svg=Markup(draw(points, routes, f"{self.options.town_name}红色风景线示意图")),
-            legend=Markup(legend(routes)),
+            svg=Markup(draw(points, routes, f"{self.options.town_name}红色风景线示意图", basemap)),
+            legend=Markup(legend(routes, basemap)),
             map_css={bankuai: style[0] for bankuai, style in BANKUAI_STYLE.items()},
             routes=town_routes,
             demo_sites=[v for v in self.views.values() if v.brand and v.brand.level == "区级示范点"],
@@ -309,3 +310,20 @@ def build_site(
 def options_from_town(result: Result) -> SiteOptions:
     town = result.dataset.valid.settings
     return SiteOptions(site_url=town.site_url, site_name=town.site_name, town_name=town.name, demo=town.demo)
+
+
+def _basemap(model: Basemap | None) -> BaseMap | None:
+    """routes.yml `basemap:` (schema.Basemap) as the drawing's plain records."""
+    if model is None:
+        return None
+
+    def lines(items: Any) -> tuple[MapLine, ...]:
+        return tuple(MapLine(f.name, tuple((p.lat, p.lon) for p in f.line)) for f in items)
+
+    centre = model.centre
+    return BaseMap(
+        rivers=lines(model.rivers),
+        roads=lines(model.roads),
+        centre=MapPlace(centre.name, centre.at.lat, centre.at.lon, centre.radius) if centre is not None else None,
+        landmarks=tuple(MapPlace(m.name, m.at.lat, m.at.lon) for m in model.landmarks),
+    )
