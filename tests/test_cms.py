@@ -4,6 +4,7 @@ decap-server on loopback) a disclosure typed in Chinese is saved as a file that 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
@@ -147,6 +148,97 @@ def test_without_the_bundle_or_the_settings_the_editor_is_skipped_in_one_chinese
     monkeypatch.setattr(cms, "find_bundle", lambda *roots: None)
     missing = cms.admin_files(REPO, _town(backend="gitlab", repo="t/d"), {"a": "A"})
     assert isinstance(missing, cms.Skipped) and "npm ci --prefix tools/cms" in missing.reason and "\n" not in missing.reason
+
+
+# ---------------------------------------------------------------- the widgets' script agrees with Python
+
+SCRIPT = REPO / "generator/assets/editor.js"
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="需要 Node.js")
+
+
+def _node(expression: str, data: Any) -> Any:
+    """Evaluate `expression` in Node with the editor script as `p365` and `data` as `data`."""
+    program = f"const p365 = require({json.dumps(str(SCRIPT))}); const data = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+    program += f"process.stdout.write(JSON.stringify({expression}));"
+    done = subprocess.run(["node", "-e", program], input=json.dumps(data), capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Any:
+    return cms.load_models(REPO)
+
+
+@needs_node
+def test_the_proposed_end_date_is_the_validators_in_every_day_of_the_demo_year(demo: Any) -> None:
+    from generator.rules.notices import calendar
+
+    data = cms.editor_data(demo)["taoyuan-cun"]["calendar"]
+    cal = calendar(demo)
+    starts = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    js = _node(
+        "data.starts.map(s => p365.proposeEnd(p365.makeCalendar(data.cal), s))", {"cal": data, "starts": [s.isoformat() for s in starts]}
+    )
+    python = [cal.earliest_end(s).isoformat() for s in starts]
+    assert js == python
+    by_start = dict(zip([s.isoformat() for s in starts], js, strict=True))
+    assert by_start["2026-09-30"] == "2026-10-12"  # 国庆: 10-01..07 off, Saturday 10-10 a 调休 workday
+    assert by_start["2026-02-12"] == "2026-02-25"  # 春节: Saturday 02-14 counts, 02-15..23 off
+    assert by_start["2026-11-26"] == "2026-12-02"  # an ordinary week: Thursday to Wednesday
+    for start, end in by_start.items():  # each proposal passes the notice rule, a day earlier does not
+        assert cal.count_workdays(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == 5
+        assert cal.count_workdays(dt.date.fromisoformat(start), dt.date.fromisoformat(end) - dt.timedelta(days=1)) < 5
+    counts = _node(
+        "data.ranges.map(r => p365.countWorkdays(p365.makeCalendar(data.cal), r[0], r[1]))",
+        {"cal": data, "ranges": [["2026-01-01", "2026-12-31"], ["2026-09-20", "2026-10-10"], ["2026-02-14", "2026-02-28"]]},
+    )
+    assert counts == [cal.count_workdays(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), 11, 6]
+    assert _node("p365.missingYears(p365.makeCalendar(data), '2026-12-28', '2027-01-05')", data) == [2027]
+
+
+@needs_node
+def test_a_click_on_the_map_is_the_public_maps_projection_inverted(demo: Any) -> None:
+    proj, points = cms.map_projection(demo)
+    data = cms.editor_data(demo)["taoyuan-cun"]["map"]
+    assert len(points) >= 10
+    xy = [list(proj.xy(p)) for p in points]
+    js_xy = _node("data.pts.map(p => p365.toXY(data.map, p[0], p[1]))", {"map": data, "pts": [[p.lat, p.lon] for p in points]})
+    assert [c for p in js_xy for c in p] == pytest.approx([c for p in xy for c in p], abs=1e-6)
+    back = _node("data.xy.map(p => p365.toLatLon(data.map, p[0], p[1]))", {"map": data, "xy": xy})
+    assert [(b["lat"], b["lon"]) for b in back] == [(p.lat, p.lon) for p in points]
+    bbox = demo.town["town"].bbox
+    corner = _node("p365.toLatLon(data, -50, 1e6)", data)  # outside the drawing: kept in the town
+    assert corner == {"lat": bbox.south, "lon": bbox.west}
+
+
+@needs_node
+def test_the_checklist_shows_the_quarters_missing_headings_of_the_sector(demo: Any) -> None:
+    from generator.schema import REQUIRED_SHIQIANG
+    from generator.standards import shiqiang_status
+
+    data = cms.editor_data(demo)
+    for slug, entry in demo.orgs.items():
+        shiqiang = data[slug]["shiqiang"]
+        assert shiqiang["required"] == list(REQUIRED_SHIQIANG[entry.model.sector])
+        status = shiqiang_status(entry, demo.today)
+        assert set(shiqiang["required"]) - set(shiqiang["done"]) == set(status.missing) | set(status.stale)
+    slug, shiqiang = next(
+        (s, d["shiqiang"]) for s, d in data.items() if s != "town" and set(d["shiqiang"]["required"]) - set(d["shiqiang"]["done"])
+    )
+    missing = sorted(set(shiqiang["required"]) - set(shiqiang["done"]))
+    rows = _node("p365.checklist(data.s, data.c)", {"s": shiqiang, "c": missing[0]})
+    assert {r["heading"]: r["state"] for r in rows} == {
+        h: "done" if h in shiqiang["done"] else "this" if h == missing[0] else "missing" for h in shiqiang["required"]
+    }
+    assert shiqiang["quarter"] == "2026 年第 4 季度"
+
+
+def test_the_page_carries_its_data_as_a_json_block_that_cannot_close_itself() -> None:
+    page = cms.admin_page("t", "default-src 'self'", {"x": "</script><script>alert(1)</script>&"})
+    assert page.count("<script") == 3 and page.count("</script>") == 3
+    block = page.split('id="p365-data">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(block) == {"x": "</script><script>alert(1)</script>&"}
+    assert '<script type="application/json" id="p365-data">' in page and '<script src="../p365-editor.js"></script>' in page
 
 
 # ---------------------------------------------------------------- in Chromium, offline
