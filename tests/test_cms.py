@@ -9,6 +9,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -426,3 +427,20 @@ def test_clerks_edit_in_chinese_and_the_site_shows_it(tmp_path: Path) -> None:
     assert "第四季度两民工作情况" in org_pages and "关于拟发展预备党员的公示" in org_pages and "村民在村委会议室参加恳谈会" in org_pages
     assert "沿途设有三处党员志愿服务站。" in pages["fengjingxian/index.md"]
     print(f"browser part {browsed:.0f} s, total {time.monotonic() - started:.0f} s")
+
+
+def test_the_demo_build_ships_the_editor_pages_unlinked_and_noindex(demo_site: Path) -> None:
+    if cms.find_bundle(REPO) is None:
+        pytest.skip("tools/cms 未安装（npm ci --prefix tools/cms）")
+    slugs = sorted(p.name for p in (REPO / "organizations").iterdir() if (p / "org.yml").is_file())
+    for name in [*slugs, "town"]:
+        page = (demo_site / "admin" / name / "index.html").read_text(encoding="utf-8")
+        assert '<meta name="robots" content="noindex, nofollow">' in page and "data-pagefind-body" not in page
+        assert json.loads((demo_site / "admin" / name / "config.yml").read_text(encoding="utf-8"))["backend"]["name"] == "gitlab"
+    assert (demo_site / "admin" / cms.SCRIPT_NAME).is_file()
+    public = [p for p in demo_site.rglob("*.html") if "admin" not in p.relative_to(demo_site).parts]
+    assert len(public) > 100
+    link = re.compile(r"""(?:href|src|action)\s*=\s*["']?[^"'>\s]*admin/""")
+    linking = [p for p in public if link.search(p.read_text(encoding="utf-8"))]
+    assert linking == []  # nothing public links the editor (the guide names its address as text, in code)
+    assert "Disallow: /admin/" in (demo_site / "robots.txt").read_text(encoding="utf-8")
