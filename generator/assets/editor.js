@@ -321,13 +321,81 @@
             "section",
             { className: "p365-checklist", "aria-label": "本季度十上墙" },
             h("p", { className: "p365-note" },
-              shiqiang.quarter + "（" + shiqiang.sector + "）“十上墙”：" + (missing ? "还有 " + missing + " 个栏目本季度没有公开，点栏目名即可选用。" : "本季度都已公开。")),
+              shiqiang.quarter + "（" + shiqiang.sector + "）“十上墙”：" + (missing
+                ? "还有 " + missing + " 个栏目本季度没有公开，点栏目名即可选用。"
+                : value && shiqiang.done.indexOf(value) < 0 && shiqiang.required.indexOf(value) >= 0
+                  ? "本条发布后，本季度就都公开了。"
+                  : "本季度都已公开。")),
             h("ul", null, items),
           ),
         );
       },
     });
 
+    // Previews: the item laid out as the site shows it (title, the facts line, the body, photos).
+    function text(entry, name) {
+      var value = entry.getIn(["data", name]);
+      return value === undefined || value === null ? "" : String(value);
+    }
+
+    function photos(props) {
+      var list = props.entry.getIn(["data", "photos"]);
+      if (!list || !list.map) return null;
+      return list.map(function (photo, i) {
+        var file = photo.get("file");
+        var asset = file ? props.getAsset(file) : null;
+        return h(
+          "figure",
+          { key: i, className: "p365-figure" },
+          asset ? h("img", { src: asset.toString(), alt: photo.get("alt") || "" }) : null,
+          photo.get("caption") ? h("figcaption", null, photo.get("caption")) : null,
+        );
+      });
+    }
+
+    var DisclosurePreview = createClass({
+      render: function () {
+        var entry = this.props.entry;
+        var facts = [text(entry, "category"), text(entry, "date") || "发布日期取文件名", text(entry, "audience") || "向社会公开"];
+        return h(
+          "article",
+          { className: "p365-preview" },
+          h("h1", null, text(entry, "title") || "（标题）"),
+          h("p", { className: "p365-facts" }, facts.filter(Boolean).join(" · ")),
+          text(entry, "audience") === "党内" ? h("p", { className: "p365-warn" }, "党内事项：只上公开栏，不在网站上显示。") : null,
+          this.props.widgetFor("body"),
+          photos(this.props),
+        );
+      },
+    });
+
+    var NoticePreview = createClass({
+      render: function () {
+        var entry = this.props.entry;
+        var start = text(entry, "start");
+        var end = text(entry, "end");
+        var period = start && end && toDay(end) >= toDay(start) ? start + " 至 " + end + "（" + countWorkdays(cal, start, end) + " 个工作日）" : "";
+        var objection = entry.getIn(["data", "objection"]);
+        var channels = [];
+        if (objection && objection.get) {
+          [["phone", "电话"], ["address", "地址"], ["email", "电子邮箱"], ["contact", "联系人"]].forEach(function (pair) {
+            if (objection.get(pair[0])) channels.push(pair[1] + "：" + objection.get(pair[0]));
+          });
+        }
+        return h(
+          "article",
+          { className: "p365-preview" },
+          h("h1", null, text(entry, "title") || "（标题）"),
+          h("p", { className: "p365-facts" }, [text(entry, "kind"), period ? "公示期 " + period : ""].filter(Boolean).join(" · ")),
+          this.props.widgetFor("body"),
+          channels.length ? h("p", { className: "p365-objection" }, "公示期间如有意见，请反映：" + channels.join("；")) : null,
+        );
+      },
+    });
+
+    CMS.registerPreviewTemplate("disclosures", DisclosurePreview);
+    CMS.registerPreviewTemplate("notices", NoticePreview);
+    CMS.registerPreviewStyle("../p365-editor.css");
     CMS.registerWidget("p365-end", EndControl);
     CMS.registerWidget("p365-location", LocationControl);
     CMS.registerWidget("p365-category", CategoryControl);
