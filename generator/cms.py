@@ -27,14 +27,21 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from .dates import MIN_NOTICE_WORKDAYS, quarter_label, quarter_start, town_today
 from .diagnostics import DataError
 from .loader import load_yaml
-from .project import ORGS_DIR
-from .schema import FILE_MODELS, SLUG_RE, Markdown, Town, json_schema
+from .project import ORGS_DIR, Dataset, load_dataset
+from .rules.notices import calendar
+from .rules.schema import build_models
+from .schema import FILE_MODELS, REQUIRED_SHIQIANG, SLUG_RE, Markdown, Town, json_schema
 from .site import read_town
+from .standards import shiqiang_status
+from .svgmap import PAD, WIDTH, MapPoint, Projection
 
 DIST = Path("tools") / "cms" / "node_modules" / "decap-cms" / "dist"
 BUNDLE_NAME = "decap-cms.js"  # loads its lazy chunks (NNN.decap-cms.js, *.wasm) from its own folder
+SCRIPT_NAME = "p365-editor.js"  # our widgets (generator/assets/editor.js), loaded after the bundle
+SCRIPT = Path(__file__).resolve().parent / "assets" / "editor.js"
 LOCAL_PROXY = "http://localhost:8081"
 
 MARKDOWN_HELP: str = Markdown.__metadata__[0].description  # type: ignore[attr-defined]
@@ -194,10 +201,24 @@ def _field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any]
     return out
 
 
+# Fields a form does better than YAML, with widgets of our own (generator/assets/editor.js):
+# the end date proposed from the town's working days, the location picked on the town's
+# schematic map, the category chosen next to the quarter's missing 十上墙 headings.
+OWN_WIDGETS = {("notice", "end"): "p365-end", ("org", "location"): "p365-location", ("disclosure", "category"): "p365-category"}
+
+
 def form_fields(kind: str) -> list[dict[str, Any]]:
     """The form of one file kind: one CMS field for every field of the contract."""
     schema = json_schema(kind)
     fields = _fields(schema, schema.get("$defs", {}), kind)
+    for field in fields:
+        widget = OWN_WIDGETS.get((kind, field["name"]))
+        if widget is not None:
+            field["widget"] = widget
+            field.pop("collapsed", None)
+            field.pop("date_format", None)
+            field.pop("time_format", None)
+            field.pop("picker_utc", None)
     if kind in ("disclosure", "notice"):
         fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": kind == "disclosure", "hint": MARKDOWN_HELP})
     return fields
@@ -376,8 +397,15 @@ def admin_policy(town: Town | None, *, local: str | None = None) -> str:
     return "; ".join(ADMIN_POLICY).format(forge=forge)
 
 
-def admin_page(title: str, policy: str) -> str:
-    """An editor page: its own policy, noindex, no inline script, no data-pagefind-body."""
+def admin_page(title: str, policy: str, data: dict[str, Any] | None = None) -> str:
+    """An editor page: its own policy, noindex, no data-pagefind-body, and no inline script: the
+    data our widgets need is a JSON data block (`type="application/json"`, never executed, so the
+    policy needs no hash), read by the shipped p365-editor.js."""
+    block = ""
+    if data is not None:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        block = f'<script type="application/json" id="p365-data">{text}</script>\n'
     return (
         "<!doctype html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
@@ -388,7 +416,9 @@ def admin_page(title: str, policy: str) -> str:
         f"<title>{html.escape(title)}</title>\n"
         '<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
         "</head>\n<body>\n"
+        f"{block}"
         f'<script src="../{BUNDLE_NAME}"></script>\n'
+        f'<script src="../{SCRIPT_NAME}"></script>\n'
         "</body>\n</html>\n"
     )
 
@@ -404,9 +434,12 @@ def find_bundle(*roots: Path) -> dict[str, Path] | None:
     return None
 
 
-def admin_files(root: Path, town: Town | None, orgs: dict[str, str], *, local: str | None = None) -> dict[str, str | Path] | Skipped:
+def admin_files(
+    root: Path, town: Town | None, orgs: dict[str, str], *, local: str | None = None, data: dict[str, dict[str, Any]] | None = None
+) -> dict[str, str | Path] | Skipped:
     """Site path -> content of every editor file: admin/<slug>/, admin/town/, admin/decap-cms.js.
-    `orgs` maps slug -> short name. Skipped (with a Chinese reason) when there is nothing to run."""
+    `orgs` maps slug -> short name; `data` maps a page (slug or "town") to what its widgets need
+    (`editor_data`). Skipped (with a Chinese reason) when there is nothing to run."""
     bundle = find_bundle(root)
     if bundle is None:
         return Skipped("没有找到网页编辑器（Decap CMS），编辑页面 /admin/ 未生成：安装 Node.js 后运行 npm ci --prefix tools/cms")
@@ -419,8 +452,10 @@ def admin_files(root: Path, town: Town | None, orgs: dict[str, str], *, local: s
     except CmsError as exc:
         return Skipped(f"{exc}，编辑页面 /admin/ 未生成")
     files: dict[str, str | Path] = {f"admin/{name}": path for name, path in bundle.items()}
+    files[f"admin/{SCRIPT_NAME}"] = SCRIPT.read_text(encoding="utf-8")
+    files["admin/p365-editor.css"] = SCRIPT.with_suffix(".css").read_text(encoding="utf-8")
     for slug, config in configs.items():
-        files[f"admin/{slug}/index.html"] = admin_page(config["app_title"], policy)
+        files[f"admin/{slug}/index.html"] = admin_page(config["app_title"], policy, (data or {}).get(slug))
         files[f"admin/{slug}/config.yml"] = json.dumps(config, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     return files
 
@@ -447,6 +482,87 @@ def org_names(root: Path) -> dict[str, str]:
     return names
 
 
-def site_files(root: Path, *, local: str | None = None) -> dict[str, str | Path] | Skipped:
-    """The editor's files for a town repository, as the build adds them to the site."""
-    return admin_files(root, read_town(root), org_names(root), local=local)
+def site_files(root: Path, *, local: str | None = None, dataset: Dataset | None = None) -> dict[str, str | Path] | Skipped:
+    """The editor's files for a town repository, as the build adds them to the site. `dataset`
+    is the town the build has already validated (loaded again when not given)."""
+    town = read_town(root)
+    if find_bundle(root) is None or (not local and (town is None or town.editor is None)):
+        return admin_files(root, town, org_names(root), local=local)  # skipped: no need to load the town
+    return admin_files(root, town, org_names(root), local=local, data=editor_data(dataset or load_models(root)))
+
+
+def load_models(root: Path) -> Dataset:
+    """The town as the validator reads it (typed models of every valid file), without the rules."""
+    ds = load_dataset(root, town_today(root)[0])
+    build_models(ds)
+    return ds
+
+
+# ---------------------------------------------------------------- what the widgets need
+
+
+def _calendar_data(ds: Dataset) -> dict[str, Any]:
+    """The working-day calendar exactly as the notice rule counts (rules.notices.calendar)."""
+    cal = calendar(ds)
+    return {
+        "holidays": sorted(d.isoformat() for d in cal.holidays),
+        "workdays": sorted(d.isoformat() for d in cal.workdays),
+        "years": sorted(cal.years),
+        "min": MIN_NOTICE_WORKDAYS,
+    }
+
+
+def map_projection(ds: Dataset) -> tuple[Projection, list[MapPoint]]:
+    """The public map's projection (svgmap.Projection.fit) over the organizations that have a
+    location and the corners of the town's bbox, so every place the validator accepts is on it."""
+    points = [
+        MapPoint(slug, entry.model.short_name, at.lat, at.lon, "", "", "", "")
+        for slug, entry in ds.valid.orgs.items()
+        if (at := entry.model.location) is not None
+    ]
+    corners = []
+    bbox = ds.valid.town.bbox if ds.valid.town else None
+    if bbox is not None:
+        corners = [MapPoint("", "", bbox.south, bbox.west, "", "", "", ""), MapPoint("", "", bbox.north, bbox.east, "", "", "", "")]
+    return Projection.fit(points + corners), points
+
+
+def _map_data(ds: Dataset) -> dict[str, Any]:
+    proj, points = map_projection(ds)
+    bbox = ds.valid.town.bbox if ds.valid.town else None
+    return {
+        "width": WIDTH,
+        "height": proj.height,
+        "pad": PAD,
+        "west": proj.west,
+        "north": proj.north,
+        "scale": proj.scale,
+        "kx": proj.kx,
+        "bbox": bbox.model_dump() if bbox is not None else None,
+        "points": [{"slug": p.slug, "name": p.name, "x": round(proj.xy(p)[0], 1), "y": round(proj.xy(p)[1], 1)} for p in points],
+    }
+
+
+def _shiqiang_data(ds: Dataset, slug: str) -> dict[str, Any] | None:
+    """The organization's required 十上墙 headings and those with an item this quarter."""
+    entry = ds.valid.orgs.get(slug)
+    if entry is None:
+        return None
+    required = REQUIRED_SHIQIANG[entry.model.sector]
+    status = shiqiang_status(entry, ds.today)
+    return {
+        "sector": entry.model.sector,
+        "quarter": quarter_label(ds.today),
+        "since": quarter_start(ds.today).isoformat(),
+        "required": list(required),
+        "done": [h for h in required if h not in status.missing and h not in status.stale],
+    }
+
+
+def editor_data(ds: Dataset) -> dict[str, dict[str, Any]]:
+    """Page ("town" or an organization's slug) -> the data its widgets read from the page."""
+    common = {"today": ds.today.isoformat(), "calendar": _calendar_data(ds), "map": _map_data(ds)}
+    data: dict[str, dict[str, Any]] = {"town": {**common, "slug": "town"}}
+    for slug in ds.orgs:
+        data[slug] = {**common, "slug": slug, "shiqiang": _shiqiang_data(ds, slug)}
+    return data

@@ -95,6 +95,16 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
         return count
 
+    def earliest_end(self, start: dt.date, workdays: int = MIN_NOTICE_WORKDAYS) -> dt.date:
+        """The first day on which a notice starting on `start` has `workdays` working days
+        (both ends included): the end date the web editor proposes (its script agrees, tested)."""
+        day, count = start, 0
+        while True:
+            count += self.is_workday(day)
+            if count >= workdays:
+                return day
+            day += dt.timedelta(days=1)
+
     def missing_years(self, start: dt.date, end: dt.date) -> list[int]:
         return [y for y in range(start.year, end.year + 1) if y not in self.years]
 

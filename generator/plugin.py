@@ -183,7 +183,7 @@ class Party365Plugin(BasePlugin[Party365Config]):
             log.info(f"{len(compliance)} 条达标提醒（场地、“十上墙”更新等），运行 party365 validate 查看")
         for asset in ASSETS:
             self._generated[f"assets/{asset}"] = resources.files("generator").joinpath("assets", asset).read_text(encoding="utf-8")
-        editor = site_files(self._root)  # /admin/: static files with their own policy, never sealed or indexed
+        editor = site_files(self._root, dataset=generated.dataset)  # /admin/: static files with their own policy, never sealed or indexed
         if isinstance(editor, Skipped):
             log.info(editor.reason)
         else:

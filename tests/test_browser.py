@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A loopback server that does not print a traceback when the browser drops a connection
+    (a page left mid-download is normal for a test; the print only hid real failures)."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -27,7 +38,7 @@ def serve(site: Path) -> Iterator[str]:
     """Serve a built site on loopback for the length of a fixture; yields its base URL.
     The one harness of the browser tests (with `browser` below)."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"

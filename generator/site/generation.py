@@ -37,6 +37,7 @@ class Generated:
     photos_processed: int
     photos_reused: int
     print_problem: str | None = None  # why the PDF booklets could not be made, if they could not
+    dataset: Dataset | None = None  # the validated town the files were made from
 
 
 def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
@@ -60,7 +61,7 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
     builder = SiteBuilder(result, options, photos, booklets)
     files = builder.build()
-    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem)
+    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem, result.dataset)
 
 
 def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:
