@@ -30,13 +30,16 @@ OUT = REPO / "content" / "guide" / "img"
 sys.path.insert(0, str(REPO / "tools"))
 from audit import ARGS, CHROMIUM  # noqa: E402  (one place for the browser's settings)
 
-# (file, page, CSS selector to scroll into view ("top:" first: to the top) or "", viewport height)
+# (file, page, CSS selector to scroll into view ("top:" first: to the top) or "", viewport height,
+#  large text: the site's 大字 switch on, as an older reader keeps it)
 SHOTS = (
-    ("home.png", "", "", 760),
-    ("org-page.png", "dangwu/taoyuan-cun/", "", 760),
-    ("notice.png", "gongshi/", "article.p365-notice", 620),
-    ("brand.png", "pinpai/taoyuan-cun/", "", 760),
-    ("map.png", "fengjingxian/", "top:.p365-map-zoom", 760),
+    ("home.png", "", "", 760, False),
+    ("org-page.png", "dangwu/taoyuan-cun/", "", 760, False),
+    ("org-page-large.png", "dangwu/taoyuan-cun/", "top:.p365-facts", 760, True),
+    ("notice.png", "gongshi/", "article.p365-notice", 620, False),
+    ("gongshi-table.png", "gongshi/", "top:#wangqi", 760, False),
+    ("brand.png", "pinpai/taoyuan-cun/", "", 760, False),
+    ("map.png", "fengjingxian/", "top:.p365-map-zoom", 760, False),
 )
 
 
@@ -75,8 +78,10 @@ def take(site: Path, out: Path = OUT, browser: object | None = None) -> list[Pat
 
 def _capture(browser: object, base: str, out: Path) -> list[Path]:
     written = []
-    for name, path, selector, height in SHOTS:
+    for name, path, selector, height, large in SHOTS:
         page = browser.new_page(viewport={"width": 390, "height": height})  # type: ignore[attr-defined]
+        if large:
+            page.add_init_script("try { localStorage.setItem('p365-large', '1'); } catch (e) {}")
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         if selector.startswith("top:"):  # that element at the top, below the sticky header
