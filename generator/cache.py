@@ -113,6 +113,7 @@ class Store:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 json.dump({"fingerprint": self.fingerprint, "entries": self._new}, stream, ensure_ascii=False, separators=(",", ":"))
+            os.chmod(tmp, 0o644)  # as any other file of the build (mkstemp makes it private)
             os.replace(tmp, self.file)  # atomic: a concurrent build reads the old file or this one
             tmp = None
             for stale in self.file.parent.glob(f"{self.file.name.split('-')[0]}-*.json"):
