@@ -101,18 +101,21 @@ class Store:
         self._new[key] = value
 
     def save(self) -> None:
-        """Write the entries used in this session (the rest are dropped: the store never grows
-        beyond one town's texts) when they differ from the file's; never raises."""
-        if self._old is not None and self._new.keys() == self._old.keys():
+        """Write the store when this session added entries; never raises. Entries of earlier
+        sessions are kept (`party365 validate` renders less Markdown than a build) unless the
+        store would grow beyond twice what this session used: then only those are kept."""
+        old = self._load()
+        if not self._new or self._new.keys() <= old.keys():
             return
-        if not self._new:
-            return
+        entries = {**old, **self._new}
+        if len(entries) > 2 * len(self._new) + 1000:
+            entries = self._new
         tmp = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                json.dump({"fingerprint": self.fingerprint, "entries": self._new}, stream, ensure_ascii=False, separators=(",", ":"))
+                json.dump({"fingerprint": self.fingerprint, "entries": entries}, stream, ensure_ascii=False, separators=(",", ":"))
             os.chmod(tmp, 0o644)  # as any other file of the build (mkstemp makes it private)
             os.replace(tmp, self.file)  # atomic: a concurrent build reads the old file or this one
             tmp = None

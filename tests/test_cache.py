@@ -42,6 +42,14 @@ def test_markdown_comes_from_the_cache_when_the_text_is_unchanged(tmp_path: Path
     assert _render(tmp_path, "**加粗** 与 [链接](https://example.org/)") == first
 
 
+def test_entries_of_an_earlier_session_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`party365 validate` renders fewer texts than a build: it must not drop the build's entries."""
+    _render(tmp_path, "构建时渲染的文字")
+    _render(tmp_path, "校验时渲染的另一段")
+    monkeypatch.setattr(markup, "_render_markdown", _refuse)
+    assert _render(tmp_path, "构建时渲染的文字") == "<p>构建时渲染的文字</p>"
+
+
 def test_a_changed_text_is_rendered_again(tmp_path: Path) -> None:
     _render(tmp_path, "第一版")
     assert _render(tmp_path, "第二版") == "<p>第二版</p>"
