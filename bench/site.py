@@ -1,6 +1,7 @@
 """Site build benchmark: party365 against a plain MkDocs + Material build of the same pages.
 
     ./dev bench-site                  # 100, 300 and 1,000 organizations
+    .venv/bin/python bench/site.py --orgs 1000 3000 --no-plain --keep /tmp/sites   # then bench/search.py /tmp/sites/3000
     .venv/bin/python bench/site.py --orgs 100 1000
 
 For each synthetic town it prints the cold build time, the HTML bytes of an organization page
@@ -104,6 +105,8 @@ def _plain_project(town: Path, out: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="party365 site build benchmark")
     parser.add_argument("--orgs", type=int, nargs="+", default=[100, 300, 1000])
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain MkDocs build (slow at 3,000)")
+    parser.add_argument("--keep", type=Path, help="keep each built site as KEEP/<orgs>/ (for bench/search.py)")
     args = parser.parse_args(argv)
     print(f"party365 site benchmark — {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print("party365: cold = empty photo cache; build = photos cached (the plain build gets the finished photos too)")
@@ -120,14 +123,17 @@ def main(argv: list[str] | None = None) -> int:
             cold, _ = _build(town / "mkdocs.yml", Path(tmp) / "site")  # empty photo cache
             seconds, peak = _build(town / "mkdocs.yml", Path(tmp) / "site")  # photos cached: the pages' cost
             page = (Path(tmp) / "site" / SAMPLE.format(slug=slug)).stat().st_size / 1024
+            rows[n] = (seconds, page)
+            if args.keep:
+                shutil.copytree(Path(tmp) / "site", args.keep / str(n), dirs_exist_ok=True)
+            mine = f"{n:>6} {cold:>7.1f} {seconds:>8.1f} {seconds / n * 1000:>7.1f} {page:>8.1f} {peak:>8.0f} | "
+            if args.no_plain:
+                print(mine + "(plain build skipped)")
+                continue
             plain_config = _plain_project(town, Path(tmp) / "plain")
             plain_s, plain_peak = _build(plain_config, Path(tmp) / "plain-site")
             plain_page = (Path(tmp) / "plain-site" / SAMPLE.format(slug=slug)).stat().st_size / 1024
-            rows[n] = (seconds, page)
-            print(
-                f"{n:>6} {cold:>7.1f} {seconds:>8.1f} {seconds / n * 1000:>7.1f} {page:>8.1f} {peak:>8.0f} | "
-                f"{plain_s:>8.1f} {plain_page:>8.1f} {plain_peak:>8.0f} | {plain_s / seconds:>7.1f}×"
-            )
+            print(mine + f"{plain_s:>8.1f} {plain_page:>8.1f} {plain_peak:>8.0f} | {plain_s / seconds:>7.1f}×")
     if 100 in rows and 1000 in rows:
         print(f"page bytes at 1,000 vs 100: {rows[1000][1] / rows[100][1] * 100 - 100:+.1f}%")
     if 300 in rows and 1000 in rows:

@@ -7,13 +7,16 @@ encoding, tabs, duplicate keys, aliases, size) as diagnostics. It never raises o
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
+from . import cache
 from .diagnostics import Diagnostic, Severity
 
 try:  # the C composer is several times faster; positions come out the same
@@ -174,8 +177,8 @@ def _undecodable(raw: bytes, display: str, start: int) -> Diagnostic:
     return _not_text(raw, display, start)
 
 
-def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a text file as UTF-8 (a BOM is fine), within the size limit."""
+def _read(file: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A file's bytes, within the size limit."""
     try:
         size = file.stat().st_size
         if size > MAX_TEXT_BYTES:
@@ -189,9 +192,17 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
                     "把长内容拆成几条公开事项，或把图片放进 photos/ 文件夹而不是写进文本",
                 )
             ]
-        raw = file.read_bytes()
+        return file.read_bytes(), []
     except OSError:
         return None, [_error(display, Pos(1, 1), "file-unreadable", "无法读取文件", "", "检查文件是否存在、是否有读取权限")]
+
+
+def _normalized(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_text(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes as UTF-8 text (a BOM is fine), with line ends made LF; None with the reason when not text."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -214,7 +225,13 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
                 "删掉这一处再重新输入（常见于从 Word 或网页复制的内容）",
             )
         ]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return _normalized(text), []
+
+
+def read_text(file: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
+    """Read a text file as UTF-8 (a BOM is fine), within the size limit."""
+    raw, problems = _read(file, display)
+    return (None, problems) if raw is None else _decode_text(raw, display)
 
 
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
@@ -631,8 +648,11 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
 
 def load_yaml(file: Path, display: str) -> Document:
     """Load a YAML file (org.yml, town data)."""
+    return _load("yaml", file, display)
+
+
+def _yaml_document(display: str, text: str | None, problems: list[Diagnostic]) -> Document:
     doc = Document(display)
-    text, problems = read_text(file, display)
     doc.diagnostics.extend(problems)
     if text is None:
         doc.ok = False
@@ -689,8 +709,11 @@ def _front_matter_problem(display: str, text: str, opened: bool) -> Diagnostic:
 
 def load_markdown(file: Path, display: str) -> Document:
     """Load a Markdown file whose YAML front matter sits between two `---` lines."""
+    return _load("markdown", file, display)
+
+
+def _markdown_document(display: str, text: str | None, problems: list[Diagnostic]) -> Document:
     doc = Document(display)
-    text, problems = read_text(file, display)
     doc.diagnostics.extend(problems)
     if text is None:
         doc.ok = False
@@ -709,6 +732,102 @@ def load_markdown(file: Path, display: str) -> Document:
     doc.body = text[body_start:]
     doc.body_line = text.count("\n", 0, body_start) + 1
     return doc
+
+
+# ---------------------------------------------------------------- the content cache
+#
+# A document depends only on the file's bytes, its displayed path and this code, so it is kept in
+# the content cache (`generator.cache`) as JSON: a YMap as {"m": [line, col], "k": [[key, key pos,
+# value pos, value], …]}, a YList as {"l": [line, col], "i": [[pos, value], …]}; plain values as they
+# are (the core schema yields only str, int, float, bool and None, never a plain dict). The file's
+# text is not stored: it is decoded again from the bytes (cheap), the body is its tail.
+
+_BUILDERS: dict[str, Callable[[str, str | None, list[Diagnostic]], Document]] = {"yaml": _yaml_document, "markdown": _markdown_document}
+
+
+def cache_inputs() -> str:
+    return f"pyyaml={yaml.__version__} libyaml={yaml.__with_libyaml__}" + cache.source_of("loader", "diagnostics")
+
+
+def _load(kind: str, file: Path, display: str) -> Document:
+    raw, problems = _read(file, display)
+    if raw is None:
+        return Document(display, ok=False, diagnostics=problems)
+    store = cache.store("documents", cache_inputs)
+    key = cache.digest(kind, display, raw)
+    if store is not None and (entry := store.get(key, lambda v: isinstance(v, dict))) is not None:
+        try:
+            return _from_entry(display, raw, entry)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            pass  # an entry of the wrong shape: computed again below
+    text, problems = _decode_text(raw, display)
+    doc = _BUILDERS[kind](display, text, problems)
+    if store is not None and doc.text.endswith(doc.body):
+        with contextlib.suppress(TypeError):  # a value the entry format does not know: not cached
+            store.put(key, _to_entry(doc))
+    return doc
+
+
+def _pos(p: Pos) -> list[int]:
+    return [p.line, p.col]
+
+
+def _unpos(p: list[int]) -> Pos:
+    line, col = p
+    if not (isinstance(line, int) and isinstance(col, int)):
+        raise TypeError("position")
+    return Pos(line, col)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, YMap):
+        return {"m": _pos(value.pos), "k": [[k, _pos(value.key_pos[k]), _pos(value.value_pos[k]), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, YList):
+        return {"l": _pos(value.pos), "i": [[_pos(p), _encode(v)] for p, v in zip(value.item_pos, value, strict=True)]}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(type(value))  # nothing else comes out of the loader; never cached
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "m" in value:
+            ymap = YMap(_unpos(value["m"]))
+            for key, key_pos, value_pos, item in value["k"]:
+                ymap.key_pos[key] = _unpos(key_pos)
+                ymap.value_pos[key] = _unpos(value_pos)
+                ymap[key] = _decode(item)
+            return ymap
+        ylist = YList(_unpos(value["l"]))
+        for pos, item in value["i"]:
+            ylist.item_pos.append(_unpos(pos))
+            ylist.append(_decode(item))
+        return ylist
+    if isinstance(value, list):
+        raise TypeError("list")
+    return value
+
+
+def _to_entry(doc: Document) -> dict[str, Any]:
+    return {
+        "data": _encode(doc.data),
+        "text": bool(doc.text),
+        "body": len(doc.text) - len(doc.body),
+        "body_line": doc.body_line,
+        "ok": doc.ok,
+        "diagnostics": [[d.path, d.line, d.col, d.severity.value, d.rule, d.message, d.found, d.fix] for d in doc.diagnostics],
+    }
+
+
+def _from_entry(display: str, raw: bytes, entry: dict[str, Any]) -> Document:
+    text = ""
+    if entry["text"]:
+        text = _normalized((raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8"))
+    diagnostics = [Diagnostic(p, ln, c, Severity(sev), r, m, f, x) for p, ln, c, sev, r, m, f, x in entry["diagnostics"]]
+    body_line, ok = entry["body_line"], entry["ok"]
+    if not (isinstance(body_line, int) and isinstance(ok, bool) and isinstance(entry["body"], int)):
+        raise TypeError("entry")
+    return Document(display, _decode(entry["data"]), text, text[entry["body"] :], body_line, ok, diagnostics)
 
 
 def locate(doc: Document, needle: str, start: Pos) -> Pos:

@@ -16,6 +16,7 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from . import cache
 from .cjk import CJKExtension
 
 ALLOWED_TAGS = {
@@ -153,13 +154,32 @@ def _as_paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(part.strip())}</p>" for part in re.split(r"\n\s*\n", text) if part.strip())
 
 
+def cache_inputs() -> str:
+    """What besides the text changes the HTML: this code and the libraries that render and clean."""
+    versions = (f"{name}={cache.package_version(name)}" for name in ("markdown", "nh3"))
+    return "\n".join(versions) + cache.source_of("markup", "cjk")
+
+
 @lru_cache(maxsize=20_000)
 def render_markdown(text: str | None) -> str:
     """Safe HTML for a Markdown field or body; empty string for nothing. Pure, so remembered:
-    brand texts appear on several pages and in the search entries. Never raises: a text beyond
-    the bounds (which validation refuses) is shown as escaped paragraphs."""
+    brand texts appear on several pages and in the search entries, and between builds (the
+    content cache, keyed by the text). Never raises: a text beyond the bounds (which validation
+    refuses) is shown as escaped paragraphs."""
     if not text or not text.strip():
         return ""
+    store = cache.store("markdown", cache_inputs)
+    if store is None:
+        return _render_markdown(text)
+    key = cache.digest(text)
+    found = store.get(key, lambda v: isinstance(v, str))
+    if found is None:
+        found = _render_markdown(text)
+        store.put(key, found)
+    return str(found)
+
+
+def _render_markdown(text: str) -> str:
     if bound(text) is not None:
         return _as_paragraphs(text)
     try:

@@ -11,7 +11,8 @@ It translates MkDocs events into calls to the core:
   page's front matter escaped for the theme, and its sitemap date from the data (`Page.lastmod`);
 - `on_post_page`, `on_post_template`: every HTML page sealed with its Content-Security-Policy;
 - `on_post_build`: Pagefind indexes the finished pages (`site.search`: the templates decide what is
-  indexed, the adapter only runs the indexer); last of all, the finished site is switched into
+  indexed, the adapter only runs the indexer; a rebuild under `mkdocs serve` reuses the previous
+  bundle, since Pagefind has no incremental mode); last of all, the finished site is switched into
   place (`generator.staging`: MkDocs writes into a staging directory, so a
   killed or failed build never leaves a half-written site);
 - `on_build_error`: the staging directory is dropped, the previous site stays;
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 import html as html_module
 import logging
+import os
+import shutil
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -47,7 +50,7 @@ from .machine import BuildEnvironmentError, environment_message
 from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
-from .site.search import SearchIndexError, index_site
+from .site.search import INDEX_DIR, SearchIndexError, index_site
 from .site.theme import mark_inline_scripts, new_token, seal, theme_meta, theme_text
 from .staging import Staging, StagingError
 
@@ -90,6 +93,13 @@ class _MarkingLoader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return self.inner.list_templates()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 class Party365Plugin(BasePlugin[Party365Config]):
@@ -240,11 +250,27 @@ class Party365Plugin(BasePlugin[Party365Config]):
         search bundle always come from the same build."""
         if self._staging is None or self._warnings.count:  # strict mode aborts next: nothing to publish
             return
+        if self._serving and self._reuse_search(Path(config.site_dir)):
+            return
         try:
             report = index_site(Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(f"{exc}（原有网站没有改动）") from exc
         log.info(f"站内搜索：已为 {report.pages} 个页面建立索引")
+
+    def _reuse_search(self, site_dir: Path) -> bool:
+        """In `mkdocs serve`, a rebuild keeps the search bundle of the previous build (hard links)
+        instead of running Pagefind over the whole site again (it has no incremental mode): the
+        changed page shows at once; search finds it after `party365 build` or a restart of serve."""
+        previous = self._staging.site_dir / INDEX_DIR if self._staging is not None else None
+        if previous is None or not previous.is_dir():
+            return False  # the first build of serve indexes, so search works in the preview
+        try:
+            shutil.copytree(previous, site_dir / INDEX_DIR, copy_function=_link_or_copy)
+        except OSError:
+            return False
+        log.info("预览模式：页面已更新；站内搜索沿用上一次的索引，暂不包含本次修改（正式生成网站或重新启动预览时会重建索引）")
+        return True
 
     on_post_build = CombinedEvent(_index_search, _publish)
 

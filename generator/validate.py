@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .dates import town_today
 from .diagnostics import Diagnostic, Severity
 from .project import Dataset, load_dataset
@@ -46,6 +47,11 @@ class Result:
 
 def validate(root: Path, today: dt.date | None = None) -> Result:
     """Load everything under `root` and return every problem found, sorted, YAML syntax first."""
+    with cache.session(root):  # parsed files and per-text work come from the content cache where unchanged
+        return _validate(root, today)
+
+
+def _validate(root: Path, today: dt.date | None) -> Result:
     ds = load_dataset(root, today or town_today(root)[0])  # the demo pins its date; a real town is checked as of today
     found = list(ds.diagnostics)
     for doc in ds.documents():

@@ -20,7 +20,7 @@ from pathlib import Path
 from conftest import REPO
 
 LAYERS = {
-    "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0,
+    "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0, "cache": 0,
     "loader": 1,
     "schema": 2, "project": 2, "valid": 2,
     "publication": 3, "markup": 3, "standards": 3, "templating": 3, "cjk": 3,

@@ -22,7 +22,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from .. import cache
 from ..diagnostics import Diagnostic
+from ..markup import cache_inputs as markup_cache_inputs
 from ..markup import render_markdown, to_html
 from ..project import Dataset
 from .text import NAME, TOWN, Text, iter_all_texts, iter_names
@@ -169,14 +171,27 @@ def _findings(view: str, *, mobiles: bool) -> Iterator[tuple[int, int, str, str,
             )
 
 
-def _rendered(text: Text) -> str:
+def _rendered(value: str, kind: str) -> str:
     """The page text of a Markdown text, as HTML (tags and entities are read by `reader_view`)."""
-    if text.kind == TOWN:
+    if kind == TOWN:
         try:
-            return to_html(text.value, town=True).html
+            return to_html(value, town=True).html
         except Exception:  # a town page beyond the bounds: content-nesting reports it
             return ""
-    return render_markdown(text.value)
+    return render_markdown(value)
+
+
+# (start, end in the text, rule, message, number as the reader sees it, fix)
+Hit = tuple[int, int, str, str, str, str]
+
+
+def cache_inputs() -> str:
+    """What besides a text changes its hits: this code, the Markdown renderer's, Unicode's tables."""
+    return f"unicode={unicodedata.unidata_version}" + markup_cache_inputs() + cache.source_of("rules/privacy")
+
+
+def _valid_hits(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(h, list) and len(h) == 6 for h in value)
 
 
 def scan(text: Text) -> Iterator[Diagnostic]:
@@ -184,21 +199,37 @@ def scan(text: Text) -> Iterator[Diagnostic]:
     if len(_ENOUGH_DIGITS.findall(value)) < 11:
         return
     mobiles = not (len(text.loc) >= 2 and text.loc[-2] in _CONTACT_KEYS)
+    store = cache.store("privacy", cache_inputs)
+    if store is None:
+        hits = _hits(value, text.kind, mobiles=mobiles)
+    else:  # a pure function of the text, its kind and `mobiles`: remembered between builds
+        key = cache.digest(value, text.kind, str(mobiles))
+        found = store.get(key, _valid_hits)
+        hits = [tuple(h) for h in found] if found is not None else _hits(value, text.kind, mobiles=mobiles)
+        if found is None:
+            store.put(key, [list(h) for h in hits])
+    for start, end, rule, message, number, fix in hits:
+        yield _diag(text, start, end, rule=rule, message=message, number=number, fix=fix)
+
+
+def _hits(value: str, kind: str, *, mobiles: bool) -> list[Hit]:
+    hits: list[Hit] = []
     view, spans = reader_view(value)
     seen: set[str] = set()
     for start, end, rule, message, fix in _findings(view, mobiles=mobiles):
         number = view[start:end]
         seen.add(number.removeprefix("+").removeprefix("86") if rule == "privacy-mobile" else number)
-        yield _diag(text, spans[start][0], spans[end - 1][1], rule=rule, message=message, number=number, fix=fix)
-    if text.kind == NAME or not any(c in value for c in "[<&\\"):
-        return
-    view, _ = reader_view(_rendered(text))
+        hits.append((spans[start][0], spans[end - 1][1], rule, message, number, fix))
+    if kind == NAME or not any(c in value for c in "[<&\\"):
+        return hits
+    view, _ = reader_view(_rendered(value, kind))
     for start, end, rule, message, fix in _findings(view, mobiles=mobiles):
         number = view[start:end]
         if (number.removeprefix("+").removeprefix("86") if rule == "privacy-mobile" else number) in seen:
             continue
         at = next((k for k in (value.find(number[:6]), value.find(number[:3])) if k >= 0), 0)
-        yield _diag(text, at, at + 1, rule=rule, message=message, number=number, fix=fix)
+        hits.append((at, at + 1, rule, message, number, fix))
+    return hits
 
 
 def _diag(text: Text, start: int, end: int, *, rule: str, message: str, number: str, fix: str) -> Diagnostic:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import printing
+from .. import cache, printing
 from ..diagnostics import DataError, Diagnostic
 from ..images import CACHE_DIR, PhotoReport, prepare_photos
 from ..loader import load_yaml
@@ -47,6 +47,11 @@ def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None
     deployed site lists (town.yml `published_manifest`) would be dropped without a withdrawal,
     or when a photo cannot be decoded: nothing is rendered from invalid data.
     """
+    with cache.session(root):  # parsed files, rendered Markdown and per-text checks are reused where unchanged
+        return _generate(root, today, cache_dir)
+
+
+def _generate(root: Path, today: dt.date | None, cache_dir: Path | None) -> Generated:
     result = validate(root, today)
     if result.errors:
         raise DataError(result.diagnostics)
