@@ -484,7 +484,12 @@
   }
 
   function drawTianditu(L, box, data) {
-    var map = L.map(box, { zoomSnap: 0.5, keyboard: true, attributionControl: true });
+    var map = L.map(box, { zoomSnap: 0.5, keyboard: true, attributionControl: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: "放大地图", zoomOutTitle: "缩小地图" }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", "关闭");
+    });
     map.attributionControl.setPrefix("Leaflet");
     data.layers.forEach(function (name) { tiandituLayer(L, data, name).addTo(map); });
     map.attributionControl.addAttribution("底图：天地图");
@@ -499,7 +504,7 @@
     data.points.forEach(function (p) {
       var stops = numbers[p.slug] || [];
       var icon = L.divIcon({ className: "p365-tdt-point" + (stops.length ? " is-stop" : ""), iconSize: [26, 26], html: "" });
-      var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, alt: p.name, keyboard: true, riseOnHover: true });
+      var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, alt: p.name, keyboard: true, riseOnHover: true, zIndexOffset: stops.length ? 1000 : 0 });
       marker.on("add", function () {
         var el = marker.getElement();
         if (!el) return;
