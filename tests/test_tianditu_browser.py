@@ -42,10 +42,14 @@ def reader(browser: Any, server: str) -> Iterator[tuple[Any, list[str], list[str
     tianditu: list[str] = []
     outside: list[str] = []
     problems: list[str] = []
-    page.route(
-        "https://*.tianditu.gov.cn/**",
-        lambda route: (tianditu.append(route.request.url), route.fulfill(body=tile, content_type="image/png")),
-    )
+    referers: set[str] = set()
+
+    def fake(route: Any) -> None:
+        tianditu.append(route.request.url)
+        referers.add(route.request.headers.get("referer", ""))
+        route.fulfill(body=tile, content_type="image/png")
+
+    page.route("https://*.tianditu.gov.cn/**", fake)
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) and not r.url.startswith("data:") else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -53,6 +57,7 @@ def reader(browser: Any, server: str) -> Iterator[tuple[Any, list[str], list[str
     page.wait_for_load_state("networkidle")
     yield page, tianditu, outside
     assert problems == []
+    assert referers <= {server}  # the site's address at most (for the key's allowed domains), never the page's
     page.close()
 
 

@@ -480,7 +480,7 @@
     var layer = name.split("_")[0];
     var url = TDT_MARK + name + "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=" + layer +
       "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + encodeURIComponent(data.key);
-    return L.tileLayer(url, { subdomains: "01234567", minZoom: 1, maxZoom: 18, referrerPolicy: "no-referrer" });
+    return L.tileLayer(url, { subdomains: "01234567", minZoom: 1, maxZoom: 18, referrerPolicy: "strict-origin" });  /* the site's address only (天地图 checks it against the key's allowed domains), never the page */
   }
 
   function drawTianditu(L, box, data) {
