@@ -509,8 +509,11 @@
         var el = marker.getElement();
         if (!el) return;
         el.setAttribute("data-slug", p.slug);
-        el.textContent = stops.map(function (s) { return s.no; }).join("·");
-        el.setAttribute("aria-label", p.name + stops.map(function (s) { return "，" + s.route + "第 " + s.no + " 站"; }).join(""));
+        var shown = stops.map(function (s) { return s.no; }).join("·");
+        el.textContent = shown;
+        /* the name read out starts with what is shown (WCAG 2.5.3) */
+        el.setAttribute("aria-label", (stops.length > 1 ? shown + " " : "") + p.name +
+          stops.map(function (s) { return "，" + s.route + "第 " + s.no + " 站"; }).join(""));
       });
       var card = document.createElement("div"), link = document.createElement("a");
       card.className = "p365-tdt-card";
