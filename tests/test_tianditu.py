@@ -105,6 +105,26 @@ def test_the_published_schema_has_the_setting() -> None:
     assert "tianditu_key" in text and TIANDITU_KEY_PATTERN.replace("\\", "\\\\") in text
 
 
+def test_a_key_without_leaflet_installed_keeps_the_schematic_map_and_says_why(town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import generation
+    from generator.site.build import Page
+
+    if find_leaflet(REPO) is None:
+        pytest.skip("tools/map 未安装（npm ci --prefix tools/map）")
+    town.add_org("a-cun")
+    town.write("content/_town/town.yml", _with_key(TOWN_YML))
+    keyed = generation.generate(town.root)
+    page = keyed.files["fengjingxian/index.md"]
+    assert isinstance(page, Page) and page.img_src == IMG_SOURCES and "p365-tianditu-data" in page.filled()
+    assert keyed.map_problem is None and "assets/leaflet/leaflet.js" in keyed.files
+    monkeypatch.setattr(generation, "find_leaflet", lambda *roots: None)
+    bare = generation.generate(town.root)
+    page = bare.files["fengjingxian/index.md"]
+    assert isinstance(page, Page) and page.img_src == () and "p365-tianditu" not in page.filled()
+    assert bare.map_problem is not None and "npm ci --prefix tools/map" in bare.map_problem
+    assert not any(path.startswith("assets/leaflet/") for path in bare.files)
+
+
 # ---------------------------------------------------------------- the policy
 
 
