@@ -183,6 +183,8 @@ class Party365Plugin(BasePlugin[Party365Config]):
         log.info(f"照片：新处理 {generated.photos_processed} 张，使用缓存 {generated.photos_reused} 张")
         if generated.print_problem:
             log.info(f"案例汇编的 PDF 小册子没有生成：{generated.print_problem}")
+        if generated.map_problem:
+            log.info(generated.map_problem)
         warnings = generated.warnings
         compliance = [d for d in warnings if d.rule.startswith("compliance-")]
         for d in warnings:
@@ -232,14 +234,15 @@ class Party365Plugin(BasePlugin[Party365Config]):
         page.update_date = generated.lastmod.isoformat() if isinstance(generated, Page) and generated.lastmod else ""
         return generated.filled(html) if isinstance(generated, Page) else html
 
-    def _seal(self, output: str, where: str) -> str:
-        output, problems = seal(output, self._token, allow_inline=self._serving)
+    def _seal(self, output: str, where: str, img_src: tuple[str, ...] = ()) -> str:
+        output, problems = seal(output, self._token, allow_inline=self._serving, img_src=img_src)
         for problem in problems:
             log.warning(f"{where}：未经允许的内联脚本会被内容安全策略阻止：{problem}")
         return output
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
-        return self._seal(output, page.file.dest_uri)
+        generated = self._generated.get(page.file.src_uri)  # the map page of a keyed town may show 天地图 tiles
+        return self._seal(output, page.file.dest_uri, generated.img_src if isinstance(generated, Page) else ())
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         return self._seal(output_content, template_name) if template_name.endswith(".html") else output_content

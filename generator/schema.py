@@ -345,6 +345,23 @@ class Editor(_Model):
     app_id: str | None = Field(None, title="登录应用 ID", pattern=r"^\S+$", description="在代码托管平台登记的 OAuth 应用的 Application ID")
 
 
+TIANDITU_KEY_PATTERN = r"^[0-9A-Fa-f]{32}$"  # a 天地图 browser key (浏览器端 tk): 32 hexadecimal characters
+
+
+class TownMap(_Model):
+    """红色风景线页面的地图。不填时只有镇里自己画的示意图，读者的浏览器不会访问任何第三方网站。"""
+
+    tianditu_key: str = Field(
+        title="天地图密钥",
+        pattern=TIANDITU_KEY_PATTERN,
+        description=(
+            "在天地图开发者中心申请的“浏览器端”密钥（32 位字母数字）。填写后，红色风景线页面多一个开关"
+            "“显示天地图底图”：读者打开它，浏览器才会向天地图服务器请求地图图片（读者的 IP 地址、看的区域和这个密钥）；"
+            "默认关闭，仍显示示意图"
+        ),
+    )
+
+
 class Town(_Model):
     """content/_town/town.yml：全镇信息（镇党委所有）。"""
 
@@ -371,6 +388,7 @@ class Town(_Model):
         pattern=r"^\S+$",
     )
     editor: Editor | None = Field(None, title="网页编辑器", description="填写后，构建会生成各组织的网页编辑页面 /admin/<代号>/")
+    map: TownMap | None = Field(None, title="地图", description="可选：天地图底图。不填则红色风景线页面只有示意图，不向任何第三方发送请求")
 
 
 class Phase(_Model):

@@ -455,6 +455,114 @@
     layout(true);
   }
 
+  /* ---- The optional 天地图 base layer (generator/site/tianditu.py): only on a town that set a key,
+     and only after the reader switches it on. Until then nothing is asked of 天地图 and Leaflet is
+     not even loaded; switched off, the Leaflet map is removed and the schematic map is back. */
+  var TDT_MARK = "https://t{s}.tianditu.gov.cn/";
+  var DASHES = { solid: null, dash: "12 7", dot: "1 8" };
+
+  function loadLeaflet(data) {
+    if (window.L) return Promise.resolve(window.L);
+    return new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = data.style;
+      document.head.appendChild(css);
+      var script = document.createElement("script");
+      script.src = data.script;
+      script.onload = function () { if (window.L) resolve(window.L); else reject(new Error("Leaflet")); };
+      script.onerror = function () { script.remove(); reject(new Error("Leaflet")); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function tiandituLayer(L, data, name) {
+    var layer = name.split("_")[0];
+    var url = TDT_MARK + name + "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=" + layer +
+      "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + encodeURIComponent(data.key);
+    return L.tileLayer(url, { subdomains: "01234567", minZoom: 1, maxZoom: 18, referrerPolicy: "strict-origin" });  /* the site's address only (天地图 checks it against the key's allowed domains), never the page */
+  }
+
+  function drawTianditu(L, box, data) {
+    var map = L.map(box, { zoomSnap: 0.5, keyboard: true, attributionControl: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: "放大地图", zoomOutTitle: "缩小地图" }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", "关闭");
+    });
+    map.attributionControl.setPrefix("Leaflet");
+    data.layers.forEach(function (name) { tiandituLayer(L, data, name).addTo(map); });
+    map.attributionControl.addAttribution("底图：天地图");
+    var byslug = {}, numbers = {};
+    data.points.forEach(function (p) { byslug[p.slug] = p; });
+    data.routes.forEach(function (r) {
+      var line = r.stops.map(function (s) { return [byslug[s].lat, byslug[s].lon]; });
+      L.polyline(line, { color: r.color, weight: 4, opacity: 0.9, dashArray: DASHES[r.dash], interactive: false }).addTo(map);
+      r.stops.forEach(function (s, i) { (numbers[s] = numbers[s] || []).push({ route: r.name, no: i + 1 }); });
+    });
+    var bounds = [];
+    data.points.forEach(function (p) {
+      var stops = numbers[p.slug] || [];
+      var icon = L.divIcon({ className: "p365-tdt-point" + (stops.length ? " is-stop" : ""), iconSize: [26, 26], html: "" });
+      var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, alt: p.name, keyboard: true, riseOnHover: true, zIndexOffset: stops.length ? 1000 : 0 });
+      marker.on("add", function () {
+        var el = marker.getElement();
+        if (!el) return;
+        el.setAttribute("data-slug", p.slug);
+        var shown = stops.map(function (s) { return s.no; }).join("·");
+        el.textContent = shown;
+        /* the name read out starts with what is shown (WCAG 2.5.3) */
+        el.setAttribute("aria-label", (stops.length > 1 ? shown + " " : "") + p.name +
+          stops.map(function (s) { return "，" + s.route + "第 " + s.no + " 站"; }).join(""));
+      });
+      var card = document.createElement("div"), link = document.createElement("a");
+      card.className = "p365-tdt-card";
+      link.href = p.href;
+      link.textContent = p.name + "：查看档案";
+      card.appendChild(link);
+      marker.bindPopup(card);
+      marker.bindTooltip(p.name, { direction: "top", offset: [0, -12] });
+      marker.addTo(map);
+      bounds.push([p.lat, p.lon]);
+    });
+    if (bounds.length) map.fitBounds(bounds, { padding: [30, 30] });
+    return map;
+  }
+
+  function setupTianditu(root) {
+    var toggle = root.querySelector("#p365-tianditu-on"), box = root.querySelector("#p365-tianditu");
+    var block = root.querySelector("#p365-tianditu-data");
+    if (!toggle || !box || !block || toggle.getAttribute("data-ready")) return;
+    toggle.setAttribute("data-ready", "1");
+    var data = JSON.parse(block.textContent);
+    var schematic = [".p365-map-filter", ".p365-map-frame", "#p365-map-keys"].map(function (q) { return root.querySelector(q); }).filter(Boolean);
+    var status = root.querySelector("#p365-map-status");
+    var map = null;
+    function show(on) {
+      box.hidden = !on;
+      schematic.forEach(function (el) { el.hidden = on; });
+    }
+    toggle.checked = false;  /* a page restored from the back/forward cache starts off too */
+    toggle.addEventListener("change", function () {
+      if (!toggle.checked) {
+        if (map) { map.remove(); map = null; }
+        show(false);
+        if (status) status.textContent = "已关闭天地图底图，显示示意图。";
+        return;
+      }
+      loadLeaflet(data).then(function (L) {
+        if (!toggle.checked || map) return;
+        show(true);
+        map = drawTianditu(L, box, data);
+        if (status) status.textContent = "已显示天地图底图：图上 " + data.points.length + " 个党组织，Tab 键可逐个选中，回车查看。";
+      }, function () {
+        toggle.checked = false;
+        show(false);
+        if (status) status.textContent = "天地图底图没有加载成功，仍显示示意图。";
+      });
+    });
+  }
+
   /* ---- Site search (Pagefind). The index holds every CJK character as a word (see
      generator/site/search.py); a query is asked as a phrase of its characters, so 党费 finds
      党费 and not 党…费. Pages are ranked by Pagefind's weights (titles, names, slogans). */
@@ -667,6 +775,7 @@
     setupSearch();
     setupGallery(document);
     setupMap(document);
+    setupTianditu(document);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from ..diagnostics import Diagnostic, Severity
 from ..loader import Document, Pos, YMap, position
 from ..project import Dataset, Item
-from ..schema import FILE_MODELS, MAINTAINER_PATTERN, NONEMPTY_PATTERN, REQUIRED_BY_SECTOR, SLUG_PATTERN, json_schema
+from ..schema import FILE_MODELS, MAINTAINER_PATTERN, NONEMPTY_PATTERN, REQUIRED_BY_SECTOR, SLUG_PATTERN, TIANDITU_KEY_PATTERN, json_schema
 from ..valid import ValidItem, ValidOrg, ValidTown
 
 RULES = {
@@ -145,6 +145,10 @@ _PATTERN_WORDS = {
     r"^https?://\S+/$": ("网址", "写完整网址并以 / 结尾，例如 https://www.example.gov.cn/"),
     r"^#[0-9A-Fa-f]{6}$": ("颜色", '写 6 位十六进制颜色，例如 "#C8102E"（要加引号）'),
     "^[0-9]{4}$": ("四位年份", "年份写四位数字，例如 2027"),
+    TIANDITU_KEY_PATTERN: (
+        "天地图密钥（32 位，只有数字和 a–f 字母）",
+        "从天地图开发者中心“应用管理”里复制“浏览器端”密钥，整串粘贴，不要多空格或少字符；暂时没有就把 map 整段删掉",
+    ),
 }
 
 

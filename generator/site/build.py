@@ -31,6 +31,7 @@ from ..validate import Result
 from . import exports
 from .freshness import Day, newest, notice_dates, org_dates, profile_dates, town_dates
 from .theme import REDIRECT_POLICY
+from .tianditu import IMG_SOURCES, SHIPPED, Leaflet, map_data, tianditu_key
 from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -45,6 +46,7 @@ class Page:
     markdown: str
     fragments: tuple[str, ...]
     lastmod: dt.date | None = None  # when what the page shows last changed (generator.site.freshness)
+    img_src: tuple[str, ...] = ()  # hosts this page may load images from besides the site (the 天地图 tiles; generator.site.tianditu)
 
     def filled(self, html: str | None = None) -> str:
         """`html` (the Markdown rendered) or the Markdown itself, with the fragments put in."""
@@ -106,7 +108,9 @@ def _environment() -> Environment:
 class SiteBuilder:
     """Renders pages for one validated town."""
 
-    def __init__(self, result: Result, options: SiteOptions, photos: PhotoReport, booklets: dict[str, Path]) -> None:
+    def __init__(
+        self, result: Result, options: SiteOptions, photos: PhotoReport, booklets: dict[str, Path], leaflet: Leaflet | None = None
+    ) -> None:
         self.result = result
         self.ds = result.dataset
         self.options = options
@@ -114,12 +118,15 @@ class SiteBuilder:
         self.views = build_org_views(self.ds)
         self.photos = photos
         self.booklets = booklets
+        self.leaflet = leaflet  # the pinned map library, when the town set a 天地图 key and it is installed
         self.files: dict[str, str | bytes | Path | Page] = {}
 
     def _photo(self, slug: str, file: str) -> PhotoSet | None:
         return self.photos.sets.get((slug, file))
 
-    def _render_page(self, template: str, page_dir: str, path: str, lastmod: Sequence[Day], **context: Any) -> None:
+    def _render_page(
+        self, template: str, page_dir: str, path: str, lastmod: Sequence[Day], img_src: tuple[str, ...] = (), **context: Any
+    ) -> None:
         def url(target: str) -> str:
             return relative(page_dir, target)
 
@@ -135,7 +142,7 @@ class SiteBuilder:
             brand_url=brand_url,
             **context,
         )
-        self.files[path] = Page(markdown, tuple(block.items), newest(lastmod, self.ds.today))
+        self.files[path] = Page(markdown, tuple(block.items), newest(lastmod, self.ds.today), img_src)
 
     def build(self) -> dict[str, str | bytes | Path | Page]:
         for step in self._steps():
@@ -209,11 +216,18 @@ class SiteBuilder:
         town_routes = self.ds.valid.routes.routes if self.ds.valid.routes else []
         routes = [MapRoute(r.id, r.name, r.color, tuple(s for s in r.stops if s in self.views)) for r in town_routes]
         basemap = _basemap(self.ds.valid.routes.basemap if self.ds.valid.routes else None)
+        key = tianditu_key(self.ds.valid.town)
+        tianditu = None
+        if key is not None and self.leaflet is not None:  # the reader's switch, and the files it loads
+            tianditu = map_data(key, points, routes, relative(page_dir, SHIPPED))
+            self.files.update(self.leaflet.files)
         self._render_page(
             "fengjingxian.md.j2",
             page_dir,
             "fengjingxian/index.md",
             profile_dates(self.views.values()),
+            IMG_SOURCES if tianditu else (),
+            tianditu=tianditu,
             svg=Markup(draw(points, routes, f"{self.options.town_name}红色风景线示意图", basemap)),
             legend=Markup(legend(routes, basemap)),
             map_css={bankuai: style[0] for bankuai, style in BANKUAI_STYLE.items()},

@@ -16,6 +16,7 @@ from ..rules.schema import validate_document
 from ..schema import Town
 from ..validate import validate
 from .build import Page, SiteBuilder, options_from_town
+from .tianditu import find_leaflet, missing_reason, tianditu_key
 
 
 def read_town(root: Path) -> Town | None:
@@ -38,6 +39,7 @@ class Generated:
     photos_reused: int
     print_problem: str | None = None  # why the PDF booklets could not be made, if they could not
     dataset: Dataset | None = None  # the validated town the files were made from
+    map_problem: str | None = None  # why the 天地图 switch is missing although town.yml sets a key
 
 
 def generate(root: Path, today: dt.date | None = None, *, cache_dir: Path | None = None) -> Generated:
@@ -64,9 +66,11 @@ def _generate(root: Path, today: dt.date | None, cache_dir: Path | None) -> Gene
     if photos.diagnostics:
         raise DataError(photos.diagnostics + result.warnings)
     booklets, print_problem = _booklets(result.dataset, photos, (cache_dir or root / CACHE_DIR).parent / "pdf", demo=options.demo)
-    builder = SiteBuilder(result, options, photos, booklets)
+    leaflet = find_leaflet(root) if tianditu_key(result.dataset.valid.town) else None
+    map_problem = missing_reason() if tianditu_key(result.dataset.valid.town) and leaflet is None else None
+    builder = SiteBuilder(result, options, photos, booklets, leaflet)
     files = builder.build()
-    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem, result.dataset)
+    return Generated(files, result.warnings + unavailable, photos.processed, photos.reused, print_problem, result.dataset, map_problem)
 
 
 def _booklets(ds: Dataset, photos: PhotoReport, cache: Path, *, demo: bool) -> tuple[dict[str, Path], str | None]:

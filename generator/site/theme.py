@@ -44,7 +44,7 @@ POLICY = (
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'{hashes}",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    "img-src 'self' data:{images}",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
@@ -58,6 +58,7 @@ REDIRECT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; object-src 'no
 _SCRIPT_OPEN = re.compile(r"<script(?P<attrs>(?:[\s/][^>]*)?)>", re.IGNORECASE)
 _NOT_EXECUTED = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_ORIGIN = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)+")
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?>", re.IGNORECASE)
 
 
@@ -103,18 +104,24 @@ def script_hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy(hashes: Iterable[str], *, allow_inline: bool = False) -> str:
+def policy(hashes: Iterable[str], *, allow_inline: bool = False, img_src: Iterable[str] = ()) -> str:
     """The policy for one page. `allow_inline` is for `mkdocs serve` only, whose live-reload
-    script is injected after the build; the published site never has it."""
+    script is injected after the build; the published site never has it. `img_src`: hosts one
+    page may load images from as well (the 天地图 tiles of a keyed town's map page; exact
+    https origins, never a wildcard)."""
     allowed = " 'unsafe-inline'" if allow_inline else "".join(f" {h}" for h in sorted(set(hashes)))
-    return "; ".join(POLICY).format(hashes=allowed)
+    hosts = sorted(set(img_src))
+    bad = [h for h in hosts if not _ORIGIN.fullmatch(h)]
+    if bad:
+        raise ValueError(f"not an https origin: {bad}")
+    return "; ".join(POLICY).format(hashes=allowed, images="".join(f" {h}" for h in hosts))
 
 
 def csp_meta(content: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{content}">'
 
 
-def seal(page: str, token: str, *, allow_inline: bool = False) -> tuple[str, list[str]]:
+def seal(page: str, token: str, *, allow_inline: bool = False, img_src: Iterable[str] = ()) -> tuple[str, list[str]]:
     """Hash the marked inline scripts, remove the marks and put the policy right after
     `<meta charset>`, before anything else in the head. Returns the page and a list of problems:
     inline scripts without the mark (they will be blocked) or a page without a head."""
@@ -131,7 +138,7 @@ def seal(page: str, token: str, *, allow_inline: bool = False) -> tuple[str, lis
         if not (_EXTERNAL.search(attrs) or _NOT_EXECUTED.search(attrs) or attrs.startswith(f' {MARK}="{token}"')):
             problems.append(page[match.start() : match.start() + 80])
     page = marked.sub(unmark, page)
-    meta = csp_meta(policy(hashes, allow_inline=allow_inline))
+    meta = csp_meta(policy(hashes, allow_inline=allow_inline, img_src=img_src))
     charset = _CHARSET.search(page)
     if charset is not None:
         page = page[: charset.end()] + "\n" + meta + page[charset.end() :]
