@@ -3,7 +3,7 @@
 Every form field comes from `generator.schema` (through the JSON Schema the validator's models
 produce), so the form and the validator cannot disagree: Chinese titles become labels,
 descriptions become help text, enums become selects, lists of enums become multi-selects,
-dates become date pickers, Markdown fields and bodies get the Markdown editor, photos are
+dates become date pickers, Markdown fields and bodies a plain text box with the Markdown preview, photos are
 uploaded into the organization's own photos/ with alt text required.
 
 Each organization gets /admin/<slug>/, whose collections reach only its own folder (org.yml,
@@ -45,6 +45,11 @@ SCRIPT = Path(__file__).resolve().parent / "assets" / "editor.js"
 LOCAL_PROXY = "http://localhost:8081"
 
 MARKDOWN_HELP: str = Markdown.__metadata__[0].description  # type: ignore[attr-defined]
+# Markdown fields are a plain text box of ours (generator/assets/editor.js) with the CMS's Markdown
+# preview, not Decap's Slate editor, which loses text a Chinese IME commits on a busy computer
+# (its "raw" mode is Slate too). Measured in tests/test_cms.py; the README says how often.
+MARKDOWN_WIDGET = "p365-markdown"
+MARKDOWN_HINT = MARKDOWN_HELP + "。写法：空一行分段；行首写“- ”是列表；**加粗**；[文字](https://网址) 是链接；右边的预览显示网站上的样子"
 
 # File kinds each editor page offers. holidays.yml is a table keyed by year, which no form
 # widget of the CMS edits: the office keeps it in git (the guide says so).
@@ -128,9 +133,7 @@ def _scalar(node: dict[str, Any], label: str, where: str) -> dict[str, Any]:
     if kind == "string" and node.get("format") == "date":
         return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False, "picker_utc": True}
     if kind == "string":
-        widget: dict[str, Any] = {"widget": "markdown" if node.get("description") == MARKDOWN_HELP else "string"}
-        if widget["widget"] == "markdown":
-            widget.update(buttons=["bold", "italic", "link", "bulleted-list", "numbered-list"], editor_components=[], modes=["rich_text"])
+        widget: dict[str, Any] = {"widget": MARKDOWN_WIDGET if node.get("description") == MARKDOWN_HELP else "string"}
         pattern = _pattern(node, label)
         if pattern is not None:
             widget["pattern"] = pattern
@@ -196,6 +199,8 @@ def _field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any]
         out["default"] = []  # the CMS otherwise starts every list with one empty item
     else:
         out.update(_scalar(node, label, where))
+        if out["widget"] == MARKDOWN_WIDGET:  # a plain text box: say what Markdown it takes
+            out["hint"] = out.get("hint") or MARKDOWN_HINT
     if "default" in prop and prop["default"] not in (None, [], {}) and "default" not in out:
         out["default"] = prop["default"]
     return out
@@ -220,7 +225,7 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
             field.pop("time_format", None)
             field.pop("picker_utc", None)
     if kind in ("disclosure", "notice"):
-        fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": kind == "disclosure", "hint": MARKDOWN_HELP})
+        fields.append({"name": "body", "label": "正文", "widget": MARKDOWN_WIDGET, "required": kind == "disclosure", "hint": MARKDOWN_HINT})
     return fields
 
 

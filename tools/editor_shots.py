@@ -149,7 +149,7 @@ def _shots(context, base: str) -> None:  # type: ignore[no-untyped-def]
     page.locator(".p365-checklist").wait_for()
     page.get_by_label("标题").click()
     _ime(cdp, "第四季度两民工作情况")
-    page.locator("[data-slate-editor]").first.click()
+    page.get_by_label("正文").click()
     _ime(cdp, "本季度召开民情恳谈会两次，收集意见十二条，已办结十条。")
     page.get_by_label("标题").evaluate("e => e.scrollIntoView({block: 'center'})")
     time.sleep(1)

@@ -7,7 +7,11 @@
  *     (working days as generator/dates.py WorkCalendar counts them; tests compare the two);
  *   - p365-location: org.yml's location, picked by clicking the town's schematic map (the
  *     public map's projection, generator/svgmap.py Projection; stored as WGS-84, 4 decimals);
- *   - p365-category: a disclosure's 栏目, with the quarter's 十上墙 headings as a checklist.
+ *   - p365-category: a disclosure's 栏目, with the quarter's 十上墙 headings as a checklist;
+ *   - p365-markdown: every Markdown field (bodies, 简介, 品牌理念 …) as a plain text box, with
+ *     the CMS's Markdown preview. Decap's own Markdown editor is Slate (a contenteditable, also
+ *     in its "raw" mode), which loses text committed by a Chinese IME on a busy computer; a
+ *     textarea keeps what is composed, and the entry is updated when a composition ends.
  * The pure functions below are exported for Node (tests/test_cms.py runs them there).
  */
 (function (root, factory) {
@@ -332,6 +336,60 @@
       },
     });
 
+    function textOf(value) {
+      return typeof value === "string" ? value : "";
+    }
+
+    // A plain <textarea>: the browser owns the text while an IME composes; the entry gets the text
+    // on every input outside a composition, when the composition ends, and when the box is left.
+    var MarkdownControl = createClass({
+      getInitialState: function () {
+        return { text: textOf(this.props.value) };
+      },
+      componentDidUpdate: function (prev) {
+        // a value set from outside (an entry loaded, a draft restored) replaces the box's text,
+        // never in the middle of a composition
+        var value = textOf(this.props.value);
+        if (value !== textOf(prev.value) && value !== this.state.text && !this.composing) this.setState({ text: value });
+      },
+      commit: function (text) {
+        if (text !== textOf(this.props.value)) this.props.onChange(text);
+      },
+      render: function () {
+        var self = this;
+        var props = this.props;
+        return h("textarea", {
+          id: props.forID,
+          className: (props.classNameWrapper || "") + " p365-markdown",
+          value: this.state.text,
+          rows: 8,
+          lang: "zh-CN",
+          spellCheck: false,
+          onCompositionStart: function () {
+            self.composing = true;
+          },
+          onCompositionEnd: function (event) {
+            var text = event.target.value;
+            self.composing = false;
+            self.setState({ text: text });
+            self.commit(text);
+          },
+          onChange: function (event) {
+            var text = event.target.value;
+            self.setState({ text: text });
+            var native = event.nativeEvent;
+            if (!self.composing && !(native && native.isComposing)) self.commit(text);
+          },
+          onFocus: props.setActiveStyle,
+          onBlur: function (event) {
+            self.composing = false;
+            self.commit(event.target.value);
+            if (props.setInactiveStyle) props.setInactiveStyle();
+          },
+        });
+      },
+    });
+
     // Previews: the item laid out as the site shows it (title, the facts line, the body, photos).
     function text(entry, name) {
       var value = entry.getIn(["data", name]);
@@ -399,6 +457,8 @@
     CMS.registerWidget("p365-end", EndControl);
     CMS.registerWidget("p365-location", LocationControl);
     CMS.registerWidget("p365-category", CategoryControl);
+    var markdown = CMS.getWidget ? CMS.getWidget("markdown") : null; // its preview: the Markdown rendered
+    CMS.registerWidget("p365-markdown", MarkdownControl, markdown ? markdown.preview : undefined);
     var style = win.document.createElement("link");
     style.rel = "stylesheet";
     style.href = "../p365-editor.css";
