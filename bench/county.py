@@ -31,21 +31,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
+sys.path.insert(0, str(REPO / "bench"))
+from search import ARGS, CHROMIUM, QuietServer  # noqa: E402  (one browser setting and loopback server for the benches)
+
 EPOCH = "1795665600"
 TOWN_NAMES = ("春江镇", "秋湖镇", "云岭镇")
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A loopback server that does not print a traceback when the browser drops a connection
-    (a page left mid-download is normal for a test; the print only hid real failures)."""
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class CorsHandler(http.server.SimpleHTTPRequestHandler):

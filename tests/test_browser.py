@@ -11,22 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+from search import QuietServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A loopback server that does not print a traceback when the browser drops a connection
-    (a page left mid-download is normal for a test; the print only hid real failures)."""
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
