@@ -210,3 +210,11 @@ def test_with_a_key_the_map_page_offers_the_switch_and_ships_leaflet(keyed_site:
     assert (keyed_site / "assets/leaflet/leaflet.js").stat().st_size > 100_000
     body = page[page.index("</head>") :]
     assert not re.search(r"\ssrc=\"https?://", page) and "tianditu.gov.cn" not in body  # the page itself loads nothing from elsewhere
+
+
+def test_leaflet_gets_names_as_text_nodes_never_as_html() -> None:
+    """Leaflet inserts a string given to bindTooltip/bindPopup/setContent as HTML; names come from
+    the data, so the map script hands it elements whose text was set with textContent."""
+    script = (REPO / "generator/assets/party365.js").read_text(encoding="utf-8")
+    calls = re.findall(r"\.(?:bindTooltip|bindPopup|setContent)\(\s*([^,)]+)", script)
+    assert calls and all(arg.strip() in {"tip", "card"} for arg in calls), calls

@@ -521,7 +521,9 @@
       link.textContent = p.name + "：查看档案";
       card.appendChild(link);
       marker.bindPopup(card);
-      marker.bindTooltip(p.name, { direction: "top", offset: [0, -12] });
+      var tip = document.createElement("span");
+      tip.textContent = p.name; /* Leaflet puts a string tooltip in as HTML: a name from the data stays text */
+      marker.bindTooltip(tip, { direction: "top", offset: [0, -12] });
       marker.addTo(map);
       bounds.push([p.lat, p.lon]);
     });
