@@ -19,6 +19,8 @@ never loaded from a CDN. No MkDocs here: the adapter adds the files this module 
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import json
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from .svgmap import PAD, WIDTH, MapPoint, Projection
 DIST = Path("tools") / "cms" / "node_modules" / "decap-cms" / "dist"
 BUNDLE_NAME = "decap-cms.js"  # loads its lazy chunks (NNN.decap-cms.js, *.wasm) from its own folder
 SCRIPT_NAME = "p365-editor.js"  # our widgets (generator/assets/editor.js), loaded after the bundle
+TOWN_DATA_NAME = "p365-town-data.js"  # what every editor page's widgets read (EditorData.town), one file for all
 SCRIPT = Path(__file__).resolve().parent / "assets" / "editor.js"
 LOCAL_PROXY = "http://localhost:8081"
 
@@ -213,7 +216,20 @@ OWN_WIDGETS = {("notice", "end"): "p365-end", ("org", "location"): "p365-locatio
 
 
 def form_fields(kind: str) -> list[dict[str, Any]]:
-    """The form of one file kind: one CMS field for every field of the contract."""
+    """The form of one file kind: one CMS field for every field of the contract (a fresh copy)."""
+    return copy.deepcopy(_form_fields(kind))
+
+
+def _form_fields(kind: str) -> list[dict[str, Any]]:
+    """The form of one file kind, shared by every organization's editor configuration (which is
+    only serialized: never change it)."""
+    return _form_of_model(kind, FILE_MODELS[kind])
+
+
+@functools.cache
+def _form_of_model(kind: str, model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Made once per model class: the JSON Schema behind a form costs milliseconds, and a
+    town of 1,000 organizations asked for it 3,000 times a build."""
     schema = json_schema(kind)
     fields = _fields(schema, schema.get("$defs", {}), kind)
     for field in fields:
@@ -338,7 +354,7 @@ def _item_collection(kind: str, folder: str, label: str, singular: str) -> dict[
         "identifier_field": "title",
         "summary": "{{title}}",
         "sortable_fields": ["title"],
-        "fields": form_fields(kind),
+        "fields": _form_fields(kind),
     }
 
 
@@ -352,7 +368,7 @@ def org_config(slug: str, name: str, town: Town | None, *, local: str | None = N
             "label": "组织档案和党建品牌",
             "delete": False,
             "editor": {"preview": True},
-            "files": [{"name": "org", "label": "org.yml", "file": f"{folder}/org.yml", "format": "yml", "fields": form_fields("org")}],
+            "files": [{"name": "org", "label": "org.yml", "file": f"{folder}/org.yml", "format": "yml", "fields": _form_fields("org")}],
         },
         _item_collection("disclosure", f"{folder}/disclosures", "党务公开", "公开事项"),
         _item_collection("notice", f"{folder}/notices", "公示", "公示"),
@@ -404,8 +420,9 @@ def admin_policy(town: Town | None, *, local: str | None = None) -> str:
 
 def admin_page(title: str, policy: str, data: dict[str, Any] | None = None) -> str:
     """An editor page: its own policy, noindex, no data-pagefind-body, and no inline script: the
-    data our widgets need is a JSON data block (`type="application/json"`, never executed, so the
-    policy needs no hash), read by the shipped p365-editor.js."""
+    page's own data is a JSON data block (`type="application/json"`, never executed, so the
+    policy needs no hash), the town-wide data the shared p365-town-data.js; both are read by the
+    shipped p365-editor.js."""
     block = ""
     if data is not None:
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -423,7 +440,8 @@ def admin_page(title: str, policy: str, data: dict[str, Any] | None = None) -> s
         "</head>\n<body>\n"
         f"{block}"
         f'<script src="../{BUNDLE_NAME}"></script>\n'
-        f'<script src="../{SCRIPT_NAME}"></script>\n'
+        + (f'<script src="../{TOWN_DATA_NAME}"></script>\n' if data is not None else "")
+        + f'<script src="../{SCRIPT_NAME}"></script>\n'
         "</body>\n</html>\n"
     )
 
@@ -440,11 +458,11 @@ def find_bundle(*roots: Path) -> dict[str, Path] | None:
 
 
 def admin_files(
-    root: Path, town: Town | None, orgs: dict[str, str], *, local: str | None = None, data: dict[str, dict[str, Any]] | None = None
+    root: Path, town: Town | None, orgs: dict[str, str], *, local: str | None = None, data: EditorData | None = None
 ) -> dict[str, str | Path] | Skipped:
     """Site path -> content of every editor file: admin/<slug>/, admin/town/, admin/decap-cms.js.
-    `orgs` maps slug -> short name; `data` maps a page (slug or "town") to what its widgets need
-    (`editor_data`). Skipped (with a Chinese reason) when there is nothing to run."""
+    `orgs` maps slug -> short name; `data` is what the widgets need (`editor_data`).
+    Skipped (with a Chinese reason) when there is nothing to run."""
     bundle = find_bundle(root)
     if bundle is None:
         return Skipped("没有找到网页编辑器（Decap CMS），编辑页面 /admin/ 未生成：安装 Node.js 后运行 npm ci --prefix tools/cms")
@@ -459,9 +477,12 @@ def admin_files(
     files: dict[str, str | Path] = {f"admin/{name}": path for name, path in bundle.items()}
     files[f"admin/{SCRIPT_NAME}"] = SCRIPT.read_text(encoding="utf-8")
     files["admin/p365-editor.css"] = SCRIPT.with_suffix(".css").read_text(encoding="utf-8")
+    if data is not None:  # JSON is a JavaScript expression: the file only sets one variable
+        files[f"admin/{TOWN_DATA_NAME}"] = f"window.p365TownData = {json.dumps(data.town, ensure_ascii=False, sort_keys=True)};\n"
     for slug, config in configs.items():
-        files[f"admin/{slug}/index.html"] = admin_page(config["app_title"], policy, (data or {}).get(slug))
-        files[f"admin/{slug}/config.yml"] = json.dumps(config, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        files[f"admin/{slug}/index.html"] = admin_page(config["app_title"], policy, data.pages.get(slug) if data is not None else None)
+        # JSON is YAML; compact (one line), since Python's JSON encoder is many times slower with indent
+        files[f"admin/{slug}/config.yml"] = json.dumps(config, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     return files
 
 
@@ -564,10 +585,19 @@ def _shiqiang_data(ds: Dataset, slug: str) -> dict[str, Any] | None:
     }
 
 
-def editor_data(ds: Dataset) -> dict[str, dict[str, Any]]:
-    """Page ("town" or an organization's slug) -> the data its widgets read from the page."""
-    common = {"today": ds.today.isoformat(), "calendar": _calendar_data(ds), "map": _map_data(ds)}
-    data: dict[str, dict[str, Any]] = {"town": {**common, "slug": "town"}}
+@dataclass(frozen=True)
+class EditorData:
+    """What the widgets read: the town-wide part (today, the working-day calendar, the map: one
+    shared file, admin/p365-town-data.js, whatever the number of organizations) and each page's own
+    part (page "town" or an organization's slug -> its slug and 十上墙 checklist, in the page)."""
+
+    town: dict[str, Any]
+    pages: dict[str, dict[str, Any]]
+
+
+def editor_data(ds: Dataset) -> EditorData:
+    town = {"today": ds.today.isoformat(), "calendar": _calendar_data(ds), "map": _map_data(ds)}
+    pages: dict[str, dict[str, Any]] = {"town": {"slug": "town"}}
     for slug in ds.orgs:
-        data[slug] = {**common, "slug": slug, "shiqiang": _shiqiang_data(ds, slug)}
-    return data
+        pages[slug] = {"slug": slug, "shiqiang": _shiqiang_data(ds, slug)}
+    return EditorData(town, pages)

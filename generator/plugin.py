@@ -102,6 +102,23 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
+class _LinkedFile(File):
+    """A file copied from a cache into the site as a hard link (a copy where links cannot be
+    made): photo renditions, booklets and the editor's bundle, thousands of files in a large
+    town, which MkDocs would copy byte by byte into every new staging directory. Safe because
+    the caches never change a file in place (a new entry is written beside and renamed in)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.abs_src_path is None or (dirty and not self.is_modified()):
+            return super().copy_file(dirty)
+        target = self.abs_dest_path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)
+        _link_or_copy(self.abs_src_path, target)
+        return None
+
+
 class Party365Plugin(BasePlugin[Party365Config]):
     def __init__(self) -> None:
         self._generated: dict[str, str | bytes | Path | Page] = {}
@@ -208,8 +225,8 @@ class Party365Plugin(BasePlugin[Party365Config]):
             if existing is not None:
                 log.warning(f"content/{path} 与自动生成的页面同名，已使用自动生成的版本；请删除或改名该文件")
                 files.remove(existing)
-            if isinstance(content, Path):  # a photo rendition in the cache: copied, never held in memory
-                files.append(File.generated(config, path, abs_src_path=str(content)))
+            if isinstance(content, Path):  # a photo rendition in the cache: linked, never held in memory
+                files.append(_LinkedFile.generated(config, path, abs_src_path=str(content)))
             elif isinstance(content, Page):
                 files.append(File.generated(config, path, content=content.markdown))
             else:

@@ -192,7 +192,7 @@ def demo() -> Any:
 def test_the_proposed_end_date_is_the_validators_in_every_day_of_the_demo_year(demo: Any) -> None:
     from generator.rules.notices import calendar
 
-    data = cms.editor_data(demo)["taoyuan-cun"]["calendar"]
+    data = cms.editor_data(demo).town["calendar"]
     cal = calendar(demo)
     starts = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
     js = _node(
@@ -218,7 +218,7 @@ def test_the_proposed_end_date_is_the_validators_in_every_day_of_the_demo_year(d
 @needs_node
 def test_a_click_on_the_map_is_the_public_maps_projection_inverted(demo: Any) -> None:
     proj, points = cms.map_projection(demo)
-    data = cms.editor_data(demo)["taoyuan-cun"]["map"]
+    data = cms.editor_data(demo).town["map"]
     assert len(points) >= 10
     xy = [list(proj.xy(p)) for p in points]
     js_xy = _node("data.pts.map(p => p365.toXY(data.map, p[0], p[1]))", {"map": data, "pts": [[p.lat, p.lon] for p in points]})
@@ -235,7 +235,7 @@ def test_the_checklist_shows_the_quarters_missing_headings_of_the_sector(demo: A
     from generator.schema import REQUIRED_SHIQIANG
     from generator.standards import shiqiang_status
 
-    data = cms.editor_data(demo)
+    data = cms.editor_data(demo).pages
     for slug, entry in demo.valid.orgs.items():
         shiqiang = data[slug]["shiqiang"]
         assert shiqiang["required"] == list(REQUIRED_SHIQIANG[entry.model.sector])
@@ -252,9 +252,39 @@ def test_the_checklist_shows_the_quarters_missing_headings_of_the_sector(demo: A
     assert shiqiang["quarter"] == "2026 年第 4 季度"
 
 
+@needs_node
+def test_town_wide_editor_data_is_one_shared_file_not_a_copy_in_every_page(demo: Any) -> None:
+    """The map and the calendar are the same for every organization: one shared file, so the
+    editor's pages grow with the number of organizations, not with its square (at 1,000
+    organizations a copy per page was 81 KB a page, 116 MB for /admin/)."""
+    if cms.find_bundle(REPO) is None:
+        pytest.skip("tools/cms 未安装（npm ci --prefix tools/cms）")
+    data = cms.editor_data(demo)
+    hostile = {**data.town, "map": {**data.town["map"], "points": [{"slug": "x", "name": "</script>\u2028\u2029'\"${`"}]}}
+    names = {slug: slug for slug in demo.valid.orgs}
+    town = _town(backend="gitlab", repo="t/d", app_id="x")
+    for town_data in (data.town, hostile):
+        files = cms.admin_files(REPO, town, names, data=cms.EditorData(town_data, data.pages))
+        assert not isinstance(files, cms.Skipped)
+        pages = {path: text for path, text in files.items() if path.endswith("/index.html")}
+        assert len(pages) == len(names) + 1
+        shared = files[f"admin/{cms.TOWN_DATA_NAME}"]
+        assert isinstance(shared, str)
+        program = (
+            "const window = {}; eval(require('fs').readFileSync(0, 'utf8')); process.stdout.write(JSON.stringify(window.p365TownData));"
+        )
+        done = subprocess.run(["node", "-e", program], input=shared, capture_output=True, text=True, timeout=60, check=True)
+        assert json.loads(done.stdout) == town_data  # the file only sets the data, whatever the names hold
+        for text in pages.values():
+            assert isinstance(text, str)
+            assert '"map"' not in text and '"holidays"' not in text
+            assert text.index(cms.TOWN_DATA_NAME) < text.index(cms.SCRIPT_NAME)  # loaded before the widgets read it
+    assert max(len(text) for text in pages.values()) < 3000
+
+
 def test_the_page_carries_its_data_as_a_json_block_that_cannot_close_itself() -> None:
     page = cms.admin_page("t", "default-src 'self'", {"x": "</script><script>alert(1)</script>&"})
-    assert page.count("<script") == 3 and page.count("</script>") == 3
+    assert page.count("<script") == 4 and page.count("</script>") == 4  # the block, the bundle, the town's data, the widgets
     block = page.split('id="p365-data">', 1)[1].split("</script>", 1)[0]
     assert json.loads(block) == {"x": "</script><script>alert(1)</script>&"}
     assert '<script type="application/json" id="p365-data">' in page and '<script src="../p365-editor.js"></script>' in page

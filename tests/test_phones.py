@@ -61,15 +61,41 @@ OVERFLOW = """() => {
 }"""
 
 
+# A <time> drawn on more than one line (a date split across lines).
+SPLIT_DATES = """() => [...document.querySelectorAll('.md-content time')]
+  .filter(t => t.getClientRects().length > 1 || (t.getClientRects().length === 1 &&
+               t.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(t).lineHeight || '0')))
+  .map(t => t.textContent)"""
+
+# The second row of a table shown as cards: its display, and the header its second cell shows before it.
+CARD_ROW = """() => { const tr = document.querySelectorAll('table.p365-cards tr')[1];
+  return tr ? {display: getComputedStyle(tr).display, label: getComputedStyle(tr.querySelectorAll('td')[1], '::before').content} : null; }"""
+
+
+@pytest.fixture(scope="module")
+def measured(browser, server: str):  # noqa: F811
+    """Every page type opened once per mode, measured for the tests below: {mode: {path: facts}}."""
+    found: dict[str, dict[str, dict]] = {}
+
+    def measure(mode: str) -> dict[str, dict]:
+        if mode not in found:
+            found[mode] = {}
+            for path in PAGE_TYPES:
+                page = open_page(browser, server, path, mode)
+                found[mode][path] = {
+                    "overflow": page.evaluate(OVERFLOW),
+                    "split": page.evaluate(SPLIT_DATES),
+                    "cards": page.evaluate(CARD_ROW),
+                }
+                page.context.close()
+        return found[mode]
+
+    return measure
+
+
 @pytest.mark.parametrize("mode", MODES)
-def test_no_page_type_scrolls_sideways(browser, server: str, mode: str) -> None:  # noqa: F811
-    wide = {}
-    for path in PAGE_TYPES:
-        page = open_page(browser, server, path, mode)
-        found = page.evaluate(OVERFLOW)
-        if found["scroll"] > found["width"]:
-            wide[path or "/"] = found
-        page.context.close()
+def test_no_page_type_scrolls_sideways(measured, mode: str) -> None:
+    wide = {path or "/": f["overflow"] for path, f in measured(mode).items() if f["overflow"]["scroll"] > f["overflow"]["width"]}
     assert wide == {}
 
 
@@ -135,21 +161,13 @@ def test_the_sites_own_tables_are_styled_like_materials(browser, server: str, pa
 
 
 @pytest.mark.parametrize("mode", ["390", "390-large"])
-def test_tables_become_cards_on_a_phone_and_no_date_is_split(browser, server: str, mode: str) -> None:  # noqa: F811
-    split = {}
-    for path in PAGE_TYPES:
-        page = open_page(browser, server, path, mode)
-        broken = page.evaluate("""() => [...document.querySelectorAll('.md-content time')]
-          .filter(t => t.getClientRects().length > 1 || (t.getClientRects().length === 1 &&
-                       t.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(t).lineHeight || '0')))
-          .map(t => t.textContent)""")
-        if broken:
-            split[path or "/"] = broken[:3]
-        if path in ("gongshi/", "jindu/"):
-            cards = page.locator("table.p365-cards tr").nth(1)
-            assert cards.evaluate("tr => getComputedStyle(tr).display") == "block"  # one card per row
-            assert cards.locator("td").nth(1).evaluate("td => getComputedStyle(td, '::before').content").startswith('"')  # with its header
-        page.context.close()
+def test_tables_become_cards_on_a_phone_and_no_date_is_split(measured, mode: str) -> None:
+    pages = measured(mode)
+    for path in ("gongshi/", "jindu/"):
+        cards = pages[path]["cards"]
+        assert cards is not None and cards["display"] == "block", (path, cards)  # one card per row
+        assert cards["label"].startswith('"'), (path, cards)  # with its header
+    split = {path or "/": f["split"][:3] for path, f in pages.items() if f["split"]}
     assert split == {}
 
 

@@ -1,8 +1,9 @@
 /* party365 web editor: what a form does better than YAML, as Decap CMS widgets.
  *
  * Shipped as /admin/p365-editor.js after the CMS bundle (no inline script: the page's policy
- * allows only the site's own files). Data comes from the page's JSON block #p365-data, written
- * by generator/cms.py from the same sources the validator uses:
+ * allows only the site's own files). Data comes from the page's JSON block #p365-data (the page's
+ * own: slug, 十上墙 checklist) and the shared /admin/p365-town-data.js (window.p365TownData: today,
+ * calendar, map), both written by generator/cms.py from the same sources the validator uses:
  *   - p365-end: a notice's end date, proposed from its start and the town's holidays.yml
  *     (working days as generator/dates.py WorkCalendar counts them; tests compare the two);
  *   - p365-location: org.yml's location, picked by clicking the town's schematic map (the
@@ -126,7 +127,7 @@
     var h = win.h;
     var createClass = win.createClass;
     var block = win.document.getElementById("p365-data");
-    var data = block ? JSON.parse(block.textContent) : {};
+    var data = Object.assign({}, win.p365TownData || {}, block ? JSON.parse(block.textContent) : {});
     var cal = makeCalendar(data.calendar || { holidays: [], workdays: [], years: [] });
 
     function entryValue(props, name) {
