@@ -4,9 +4,12 @@ assert exact lines, and a helper to run the CLI and capture what it prints."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import io
+import os
 import shutil
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,12 +145,36 @@ def cli_run():
     return run_cli
 
 
-@pytest.fixture(scope="session")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's demo town, built once per test run with `mkdocs build --strict`."""
+def shared_folder(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder made once per test run by `make(folder)` and shared by every pytest-xdist worker:
+    the first worker to ask makes it under a file lock, the others wait and reuse it. Tests only
+    read it. A `make` that fails leaves no folder behind, so the next worker tries (and fails) too."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's temporary folder, above each worker's own
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if `make` fails
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            (folder / ".made").touch()
+    return folder
+
+
+def _build_demo(folder: Path) -> None:
     from sitetown import mkdocs_build
 
-    site = tmp_path_factory.mktemp("demo") / "site"
-    result = mkdocs_build(REPO, site)
+    result = mkdocs_build(REPO, folder / "site")
     assert result.returncode == 0, result.stderr
-    return site
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's demo town, built once per test run (for all workers) with `mkdocs build --strict`."""
+    return shared_folder(tmp_path_factory, "demo", _build_demo) / "site"

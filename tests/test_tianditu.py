@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TOWN_YML, Town
+from conftest import REPO, TOWN_YML, Town, shared_folder
 
 from generator.schema import TIANDITU_KEY_PATTERN
 from generator.site.theme import POLICY, policy
@@ -31,14 +31,9 @@ def _with_key(text: str, key: str = KEY) -> str:
     return text + f"map:\n  tianditu_key: {key}\n"
 
 
-@pytest.fixture(scope="session")
-def keyed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo town with a 天地图 key in town.yml, built with `mkdocs build --strict`."""
+def _build_keyed(root: Path) -> None:
     from sitetown import mkdocs_build
 
-    if find_leaflet(REPO) is None:
-        pytest.skip("tools/map 未安装（npm ci --prefix tools/map）：没有天地图开关可测")
-    root = tmp_path_factory.mktemp("keyed")
     for part in ("content", "organizations", "overrides"):
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
@@ -46,7 +41,14 @@ def keyed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     town_yml.write_text(_with_key(town_yml.read_text(encoding="utf-8")), encoding="utf-8")
     result = mkdocs_build(root, root / "site")
     assert result.returncode == 0, result.stderr
-    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def keyed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo town with a 天地图 key in town.yml, built once per test run with `mkdocs build --strict`."""
+    if find_leaflet(REPO) is None:
+        pytest.skip("tools/map 未安装（npm ci --prefix tools/map）：没有天地图开关可测")
+    return shared_folder(tmp_path_factory, "keyed", _build_keyed) / "site"
 
 
 # ---------------------------------------------------------------- the contract
