@@ -371,6 +371,7 @@ def test_clerks_edit_in_chinese_and_the_site_shows_it(tmp_path: Path) -> None:
     from the 十上墙 checklist, a photo with alt text and consent) and a notice (end date proposed
     from the working days), the office edits routes.yml, all typed through IME composition; the
     files validate, `party365 diff` reports them, and the rebuilt site shows them."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from generator.site import generate
@@ -431,9 +432,15 @@ def test_clerks_edit_in_chinese_and_the_site_shows_it(tmp_path: Path) -> None:
             _ime(cdp, "关于拟发展预备党员的公示")
             page.get_by_label("公示类型").click()
             page.get_by_text("发展党员", exact=True).click()
-            page.get_by_label("公示开始日期").fill("2026-09-30")
             proposal = page.locator(".p365-proposal")
-            proposal.wait_for()
+            for _ in range(3):  # Decap's date field can drop a fill made while it is still mounting on a busy machine
+                page.get_by_label("公示开始日期").fill("2026-09-30")
+                try:
+                    proposal.wait_for(timeout=15000)
+                    break
+                except PlaywrightTimeout:
+                    continue
+            proposal.wait_for(timeout=1000)
             assert "最早 2026-10-12 结束" in proposal.inner_text() and "调休上班 10月10日 算" in proposal.inner_text()
             assert page.get_by_label("公示结束日期").input_value() == "2026-10-12"
             page.get_by_label("电话").fill("0519-88620000")
