@@ -12,6 +12,7 @@ committing. Nothing is written to the repository's town data.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,10 +58,36 @@ class Gzipped(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve_editor(town: Path, site: Path, port: int, handler: type[http.server.BaseHTTPRequestHandler] = Gzipped) -> Iterator[str]:
+    """decap-server on loopback `port`, writing into `town`, and the built `site` served by a static
+    server, for as long as the block runs: yields the editor's base URL (…/admin/).
+    tests/test_cms.py runs the editor the same way."""
+    proxy = subprocess.Popen(
+        ["node", str(SERVER)],
+        env={**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "GIT_REPO_DIRECTORY": str(town), "MODE": "fs"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for _ in range(50):  # until the proxy listens
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/admin/"
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def bundle_bytes(admin: Path) -> dict[str, tuple[int, int]]:
@@ -84,24 +112,15 @@ def main(argv: list[str]) -> int:
     town = work / "town"
     shutil.copytree(REPO / "content", town / "content")
     shutil.copytree(REPO / "organizations", town / "organizations")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [sys.executable, "-m", "generator", "cms", "--local", f"http://127.0.0.1:{port}", "--out", str(work / "site"), "--root", str(town)],
         check=True, cwd=REPO, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     for name, (raw, packed) in bundle_bytes(work / "site" / "admin").items():
         print(f"{name}: {raw:,} bytes, {packed:,} gzipped")
-    proxy = subprocess.Popen(
-        ["node", str(SERVER)],
-        env={**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "GIT_REPO_DIRECTORY": str(town), "MODE": "fs"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Gzipped, directory=str(work / "site")))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/admin/"
     try:
-        time.sleep(1.5)
-        with sync_playwright() as p:
+        with serve_editor(town, work / "site", port) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
             page = context.new_page()
@@ -130,9 +149,6 @@ def main(argv: list[str]) -> int:
                 _shots(context, base)
             browser.close()
     finally:
-        proxy.terminate()
-        proxy.wait(10)
-        httpd.shutdown()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
