@@ -11,6 +11,10 @@ fingerprint of the code (the source of the modules that compute the output) and 
 versions, so a changed line of code or a new library version starts an empty store.
 Never trusted: the file is JSON (never pickle), read whole; a file that cannot be read or parsed,
 or an entry of the wrong shape, is ignored and the work is done again.
+Bounded, without forgetting what a build needs: every save that adds entries is a new generation,
+and an entry is dropped only when KEEP such saves have passed without it being used (so a failed
+build or a few `party365 validate` runs, which use a fraction of the entries, never empty the store
+that the next build reads).
 Safe under concurrent or killed builds: a store is written to a temporary file and renamed over
 the old one, so a reader sees the old or the new file, never half of one; a build that cannot
 write the cache still builds (the cache only saves time).
@@ -32,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".cache") / "party365" / "content"  # beside .cache/party365/photos
-FORMAT = 1  # the layout of a store file
+FORMAT = 2  # the layout of a store file
+KEEP = 20  # saves an unused entry survives
 
 
 def enabled() -> bool:
@@ -71,6 +76,8 @@ class Store:
         self.file = folder / f"{kind}-{self.fingerprint}.json"
         self._old: dict[str, Any] | None = None
         self._new: dict[str, Any] = {}
+        self._generation = 0  # of the file as read: the number of saves that added entries
+        self._used: dict[str, int] = {}  # key: the generation that last used it
         self.hits = self.misses = 0
 
     def _load(self) -> dict[str, Any]:
@@ -82,6 +89,10 @@ class Store:
                 data = None
             if isinstance(data, dict) and data.get("fingerprint") == self.fingerprint and isinstance(data.get("entries"), dict):
                 self._old = data["entries"]
+                generation, used = data.get("generation"), data.get("used")
+                if isinstance(generation, int) and isinstance(used, dict):
+                    self._generation = generation
+                    self._used = {k: v for k, v in used.items() if isinstance(v, int)}
         return self._old
 
     def get(self, key: str, valid: Callable[[Any], bool] = lambda _: True) -> Any:
@@ -101,21 +112,23 @@ class Store:
         self._new[key] = value
 
     def save(self) -> None:
-        """Write the store when this session added entries; never raises. Entries of earlier
-        sessions are kept (`party365 validate` renders less Markdown than a build) unless the
-        store would grow beyond twice what this session used: then only those are kept."""
+        """Write the store when this session added entries; never raises. The entries this session
+        used are stamped with the new generation; entries of earlier sessions are kept (`party365
+        validate` renders less Markdown than a build) until KEEP generations have passed unused."""
         old = self._load()
         if not self._new or self._new.keys() <= old.keys():
             return
-        entries = {**old, **self._new}
-        if len(entries) > 2 * len(self._new) + 1000:
-            entries = self._new
+        generation = self._generation + 1
+        used = {**self._used, **dict.fromkeys(self._new, generation)}
+        entries = {k: v for k, v in {**old, **self._new}.items() if used.get(k, 0) > generation - KEEP}
+        used = {k: used[k] for k in entries}
         tmp = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
             # dumps, not dump: only the one-shot encoder is the C one (json.dump to a stream is pure Python, 10x slower)
-            text = json.dumps({"fingerprint": self.fingerprint, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+            store = {"fingerprint": self.fingerprint, "generation": generation, "used": used, "entries": entries}
+            text = json.dumps(store, ensure_ascii=False, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 stream.write(text)
             os.chmod(tmp, 0o644)  # as any other file of the build (mkstemp makes it private)

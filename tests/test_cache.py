@@ -50,6 +50,33 @@ def test_entries_of_an_earlier_session_are_kept(tmp_path: Path, monkeypatch: pyt
     assert _render(tmp_path, "构建时渲染的文字") == "<p>构建时渲染的文字</p>"
 
 
+def test_a_small_session_does_not_empty_a_large_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed build or `party365 validate` uses a few entries of a town's thousands: the next
+    build must still find the rest (a store that kept only the last session's entries made the
+    rebuild after a clerk's mistake render every text of a 1,000-organization town again)."""
+    texts = [f"第 {n} 条公开内容" for n in range(2500)]
+    markup.render_markdown.cache_clear()
+    with cache.session(tmp_path):  # the build: every text of the town
+        for text in texts:
+            markup.render_markdown(text)
+    for n in range(3):  # three small sessions, each adding one entry
+        _render(tmp_path, f"校验时的第 {n} 段")
+    monkeypatch.setattr(markup, "_render_markdown", _refuse)
+    markup.render_markdown.cache_clear()
+    with cache.session(tmp_path):
+        assert [markup.render_markdown(t) for t in texts] == [f"<p>{t}</p>" for t in texts]
+
+
+def test_entries_unused_for_keep_saves_are_dropped(tmp_path: Path) -> None:
+    _render(tmp_path, "早已删除的一段")
+    for n in range(cache.KEEP):
+        _render(tmp_path, f"后来的第 {n} 段")
+    (file,) = _store_files(tmp_path, "markdown")
+    data = json.loads(file.read_text(encoding="utf-8"))
+    assert len(data["entries"]) == cache.KEEP  # the first entry went; the store does not grow without bound
+    assert data["generation"] == cache.KEEP + 1 and set(data["used"]) == set(data["entries"])
+
+
 def test_a_changed_text_is_rendered_again(tmp_path: Path) -> None:
     _render(tmp_path, "第一版")
     assert _render(tmp_path, "第二版") == "<p>第二版</p>"
