@@ -9,6 +9,9 @@ It translates MkDocs events into calls to the core:
 - `on_env`: mark the inline scripts of the theme's templates (see `site.theme`);
 - `on_page_content`: the finished HTML fragments into the pages' Markdown skeletons, the
   page's front matter escaped for the theme, and its sitemap date from the data (`Page.lastmod`);
+- `on_nav`, `on_page_markdown`, `on_post_page`: a generated page whose inputs did not change since
+  the last build comes from the page cache (`generator.pagecache`): its Markdown is not converted
+  and the theme renders an empty template for it; the cached HTML is put back in `on_post_page`;
 - `on_post_page`, `on_post_template`: every HTML page sealed with its Content-Security-Policy;
 - `on_post_build`: Pagefind indexes the finished pages (`site.search`: the templates decide what is
   indexed, the adapter only runs the indexer; a rebuild under `mkdocs serve` reuses the previous
@@ -27,6 +30,7 @@ templates in overrides/ print it as it is.
 from __future__ import annotations
 
 import html as html_module
+import json
 import logging
 import os
 import shutil
@@ -42,11 +46,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from . import cache
 from .cms import Skipped, site_files
 from .diagnostics import DataError, format_text
 from .machine import BuildEnvironmentError, environment_message
+from .pagecache import Entry, PageCache, page_key
 from .project import ORGS_DIR, TOWN_DIR
 from .site import generate, read_town
 from .site.build import Page
@@ -57,6 +64,13 @@ from .staging import Staging, StagingError
 log = get_plugin_logger("party365")
 
 ASSETS = ("party365.css", "party365.js")
+CACHED_TEMPLATE = "party365-cached-page.html"  # an empty template: a cached page's HTML is put back in on_post_page
+# What every page's HTML depends on besides its own source: these libraries, this code, the config, the navigation.
+_RENDERING_LIBRARIES = ("mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pygments")
+_CONFIG_KEYS = (
+    "site_name", "site_url", "site_description", "site_author", "copyright", "repo_url", "repo_name", "edit_uri",
+    "extra", "extra_css", "extra_javascript", "use_directory_urls", "markdown_extensions", "mdx_configs",
+)  # fmt: skip
 
 
 class Party365Config(base.Config):
@@ -88,6 +102,8 @@ class _MarkingLoader(jinja2.BaseLoader):
         self.token = token
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template == CACHED_TEMPLATE:
+            return "", None, lambda: True
         source, filename, uptodate = self.inner.get_source(environment, template)
         return mark_inline_scripts(source, self.token), filename, uptodate
 
@@ -127,6 +143,10 @@ class Party365Plugin(BasePlugin[Party365Config]):
         self._warnings = _WarningCount()
         self._token = new_token()
         self._serving = False
+        self._pages: PageCache | None = None
+        self._common = ""  # the part of every page's cache key that all pages share ("" = no page cache this build)
+        self._keys: dict[str, str] = {}  # src_uri: cache key of a page rendered in this build
+        self._cached: dict[str, Entry] = {}  # src_uri: a page served from the cache, until on_post_page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -174,6 +194,9 @@ class Party365Plugin(BasePlugin[Party365Config]):
             staging.abandon()
             raise PluginError(str(exc)) from exc
         config.site_dir = str(staging.site_dir)  # for commands that go on with it (gh-deploy)
+        if self._pages is not None and self._common:
+            self._pages.prune()  # entries of pages this complete build did not show
+            log.info(f"页面缓存：沿用 {self._pages.hits} 个页面，重新生成 {len(self._keys)} 个")
         log.info(f"网站已完整生成，并整体替换了 {staging.site_dir}")
         logging.getLogger("mkdocs").removeHandler(self._warnings)
 
@@ -233,6 +256,46 @@ class Party365Plugin(BasePlugin[Party365Config]):
                 files.append(File.generated(config, path, content=content))
         return files
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._pages, self._keys, self._cached = PageCache.open(self._root), {}, {}
+        self._common = self._common_key(config, nav) if self._pages is not None else ""
+        return nav
+
+    def _common_key(self, config: MkDocsConfig, nav: Navigation) -> str:
+        """What every page's HTML depends on besides its own source (see generator.pagecache):
+        the adapter's code, the rendering libraries and the host, the config, the theme's own
+        templates, and the navigation with its titles (each page shows them all)."""
+        parts: list[str | bytes] = [cache.source_of("plugin", "pagecache", "site/theme", "cjk"), type(config).__module__]
+        parts += [f"{name}={cache.package_version(name)}" for name in _RENDERING_LIBRARIES]
+        if config.config_file_path:
+            parts.append(Path(config.config_file_path).read_text(encoding="utf-8"))
+        settings = {key: config.get(key) for key in _CONFIG_KEYS}
+        parts.append(json.dumps({**settings, "theme": dict(config.theme)}, sort_keys=True, ensure_ascii=False, default=str))
+        if config.theme.custom_dir:  # the town's own templates (Material's come with its version)
+            custom = Path(config.theme.custom_dir)
+            for path in sorted(custom.rglob("*")):
+                if path.is_file():
+                    parts += [path.relative_to(custom).as_posix(), path.read_bytes()]
+        for page in nav.pages:
+            page.read_source(config)  # its title, as every page's navigation will show it
+            parts += [page.url, str(page.title)]
+            if "title" not in page.meta:  # a title from the first heading: the rendered heading may differ
+                parts.append(page.markdown or "")
+        parts.append(json.dumps([(type(item).__name__, item.title) for item in nav], ensure_ascii=False, default=str))
+        return cache.digest(*parts)
+
+    def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        generated = self._generated.get(page.file.src_uri)
+        if not isinstance(generated, Page) or self._pages is None or not self._common:
+            return markdown
+        key = page_key(self._common, page.file.src_uri, page.url, generated.markdown, *generated.fragments)
+        cached = self._pages.get(key)
+        if cached is None:
+            self._keys[page.file.src_uri] = key
+            return markdown
+        self._cached[page.file.src_uri] = cached
+        return ""  # nothing to convert: on_post_page puts the cached page back
+
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self._token = new_token()  # a new one for every build: data can never guess it
         env.loader = _MarkingLoader(env.loader, self._token)  # type: ignore[arg-type]
@@ -249,6 +312,9 @@ class Party365Plugin(BasePlugin[Party365Config]):
         # The sitemap's lastmod: when the data the page shows last changed, not the build date. A
         # hand-written page (the guide) has no such date and gets no lastmod; the home page always has one.
         page.update_date = generated.lastmod.isoformat() if isinstance(generated, Page) and generated.lastmod else ""
+        if page.file.src_uri in self._cached:
+            page.meta["template"] = CACHED_TEMPLATE
+            return ""
         return generated.filled(html) if isinstance(generated, Page) else html
 
     def _seal(self, output: str, where: str, img_src: tuple[str, ...] = ()) -> str:
@@ -259,6 +325,11 @@ class Party365Plugin(BasePlugin[Party365Config]):
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         generated = self._generated.get(page.file.src_uri)  # the map page of a keyed town may show 天地图 tiles
+        cached = self._cached.pop(page.file.src_uri, None)
+        if cached is not None:
+            output = cached.with_token(self._token)
+        elif self._pages is not None and (key := self._keys.get(page.file.src_uri)) is not None:
+            self._pages.put(key, self._token, output)
         return self._seal(output, page.file.dest_uri, generated.img_src if isinstance(generated, Page) else ())
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:

@@ -21,7 +21,7 @@ from conftest import REPO
 
 LAYERS = {
     "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0, "cache": 0,
-    "loader": 1,
+    "loader": 1, "pagecache": 1,
     "schema": 2, "project": 2, "valid": 2,
     "publication": 3, "markup": 3, "standards": 3, "templating": 3, "cjk": 3,
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
