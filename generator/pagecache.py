@@ -11,13 +11,14 @@ entry stores the token it was made with on its first line and the page after it,
 `Entry.with_token` swaps in the current build's token. Data never contains a token: it is random, made after the data was read.
 
 One file per entry under `.cache/party365/pages/` (written to a temporary file and renamed in, so
-a killed build leaves whole entries or none); after a complete build, entries this build did not
-use are removed, so the cache holds one site's pages. A file that cannot be read is a miss; a
+a killed build leaves whole entries or none); after a complete build, entries that neither it nor
+the build before used are removed, so the cache holds the pages of at most two sites. A file that cannot be read is a miss; a
 cache that cannot be written only costs time. No MkDocs here: the adapter computes the keys.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from .cache import digest, enabled
 
 CACHE_DIR = Path(".cache") / "party365" / "pages"
 FORMAT = "1"
+LAST_BUILD = "last-build.json"  # the keys the previous complete build used
 
 
 def page_key(common: str, *parts: str) -> str:
@@ -93,10 +95,22 @@ class PageCache:
                 Path(tmp).unlink(missing_ok=True)
 
     def prune(self) -> None:
-        """Remove the entries this build did not use (called after a complete build only)."""
+        """Remove the entries that neither this build nor the one before used (called after a
+        complete build only): a preview under `mkdocs serve` (another site address, so other
+        keys) and `mkdocs build` can take turns without emptying each other's pages."""
+        listing = self.folder / LAST_BUILD
+        try:
+            before = set(json.loads(listing.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            before = set()
         try:
             for path in self.folder.glob("*/*.html"):
-                if path.stem not in self.used:
+                if path.stem not in self.used and path.stem not in before:
                     path.unlink(missing_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(json.dumps(sorted(self.used)))
+            os.replace(tmp, listing)
         except OSError:
             pass

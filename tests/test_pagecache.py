@@ -6,10 +6,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitetown import mkdocs_build, new_site_town, tree_digest
+from conftest import REPO
+from sitetown import EPOCH, mkdocs_build, new_site_town, tree_digest
+
+sys.path.insert(0, str(REPO / "tools"))
+
+from editor_shots import free_port
 
 from generator.pagecache import CACHE_DIR
 
@@ -114,6 +125,55 @@ def test_entries_of_pages_that_are_gone_are_removed(town_root: Path, tmp_path: P
     _build(root, tmp_path / "warm")
     before = {p.name for p in (root / CACHE_DIR).glob("*/*.html")}
     shutil.rmtree(root / "organizations" / "zhen-jiguan")
-    reused, rendered = _build(root, tmp_path / "smaller")
+    _build(root, tmp_path / "smaller")  # the entries of the build before are kept one build more
+    reused, rendered = _build(root, tmp_path / "again")
     after = {p.name for p in (root / CACHE_DIR).glob("*/*.html")}
-    assert len(after) == reused + rendered and after != before
+    assert rendered == 0 and len(after) == reused  # only this site's pages are left
+    assert before - after  # among them no longer the page of the organization that is gone
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait(url: str, done: Callable[[int, str], bool], proc: subprocess.Popen[str], seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "mkdocs serve stopped"
+        status, body = _get(url)
+        if done(status, body):
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"{url} not ready after {seconds} s")
+
+
+def test_a_preview_shows_a_change_at_once_from_the_page_cache(town_root: Path, tmp_path: Path) -> None:
+    """`mkdocs serve`: a clerk's change shows after a rebuild that renders only the pages it
+    touched and keeps the previous search bundle (Pagefind has no incremental mode)."""
+    root, port = town_root, free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PARTY365_CACHE": "on"}
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    with log.open("w", encoding="utf-8") as stream:
+        proc = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, text=True, env=env)
+        try:
+            base = f"http://127.0.0.1:{port}/"
+            page = base + "dangwu/taoyuan-cun/"
+            _wait(page, lambda status, _: status == 200, proc, 180)
+            item = root / ORG_ITEM
+            item.write_text(item.read_text(encoding="utf-8") + "\n预览时补充：停车场划线完成。\n", encoding="utf-8")
+            _wait(page, lambda _, body: "停车场划线完成" in body, proc, 120)
+            assert _get(base + "pagefind/pagefind-entry.json")[0] == 200  # search still works in the preview
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    text = log.read_text(encoding="utf-8")
+    assert "预览模式：页面已更新；站内搜索沿用上一次的索引" in text
+    counts = [(int(a), int(b)) for a, b in re.findall(r"页面缓存：沿用 (\d+) 个页面，重新生成 (\d+) 个", text)]
+    assert len(counts) >= 2
+    reused, rendered = counts[-1]
+    assert reused > 0 and 0 < rendered < reused  # the rebuild rendered only what the change touched
