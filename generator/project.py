@@ -179,6 +179,7 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
         )
     entry = OrgEntry(folder.name, folder, doc)
     reported: set[Path] = {org_file}
+    real_folder = folder.resolve()
     for kind, sub in (("disclosure", "disclosures"), ("notice", "notices")):
         target = entry.disclosures if kind == "disclosure" else entry.notices
         sub_dir = folder / sub
@@ -199,7 +200,8 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
                         )
                     )
                     continue
-                if not file.resolve().is_relative_to(folder.resolve()):
+                # Only a link can lead outside: `sub_dir` is no link, so a plain file in it is inside.
+                if file.is_symlink() and not file.resolve().is_relative_to(real_folder):
                     reported.add(file)
                     doc.diagnostics.append(
                         Diagnostic.at(
