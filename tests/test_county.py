@@ -267,3 +267,26 @@ def test_one_query_across_three_towns_is_measured(browser, towns: dict) -> None:
         f"县级搜索“桃源先锋”（3 个小镇）：下载 {found.fetched / 1024:.0f} KB（gzip 计 {found.gzipped / 1024:.0f} KB），{found.requests} 个请求"
     )
     assert found.fetched > 0
+
+
+@browser_only
+def test_the_county_page_passes_the_audit(browser, towns: dict) -> None:
+    """The same audit as every page type of a town (tools/audit.py): no axe violation at WCAG 2.2 AA,
+    before and after a search with results from three towns, and a first visit within the weight and
+    layout-shift budgets on a throttled phone."""
+    sys.path.insert(0, str(REPO / "tools"))
+    from audit import AXE, BUDGET_BYTES, BUDGET_CLS, audit_page
+
+    if not AXE.is_file():
+        pytest.skip("未安装 axe-core（./dev test 用 npm ci --prefix tools/audit 安装，需要 npm），跳过 axe 无障碍审查")
+
+    def search(page: object) -> None:
+        page.get_by_role("searchbox", name="关键词").fill("发展党员公示甲")  # type: ignore[attr-defined]
+        page.locator(".county-search-results[data-query='发展党员公示甲'] li").first.wait_for(timeout=30000)  # type: ignore[attr-defined]
+
+    first = audit_page(browser, towns["county_url"], "县级页面", "", None, large_text=False)
+    print(f"\n县级页面首次访问（慢速 4G 手机）：{first.bytes_without_photos / 1024:.0f} KB，{first.requests} 个请求，CLS {first.cls:.3f}")
+    assert first.violations == [], [v["id"] for v in first.violations]
+    assert first.bytes_without_photos <= BUDGET_BYTES and first.cls <= BUDGET_CLS, (first.bytes_by_kind, first.cls)
+    searched = audit_page(browser, towns["county_url"], "县级搜索结果", "", search, large_text=False)
+    assert searched.violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in searched.violations]

@@ -141,8 +141,11 @@ class PageResult:
         return sum(v for k, v in self.bytes_by_kind.items() if k != "图片")
 
 
-def audit_page(browser: Any, base: str, label: str, path: str, action: Callable[[Any], None] | None) -> PageResult:
-    """One page in a fresh context (a first visit): network and CPU throttled, then axe."""
+def audit_page(
+    browser: Any, base: str, label: str, path: str, action: Callable[[Any], None] | None, *, large_text: bool = True
+) -> PageResult:
+    """One page in a fresh context (a first visit): network and CPU throttled, then axe; again with
+    the site's 大字 switch on (`large_text`; the county page has no switch: it follows the browser's text size)."""
     # axe is injected as an inline script: bypass the page's CSP for the audit (tests/test_csp_browser.py checks the CSP)
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=True)
     page = context.new_page()
@@ -170,7 +173,8 @@ def audit_page(browser: Any, base: str, label: str, path: str, action: Callable[
         action(page)
     result.violations = _axe(page)
     context.close()
-    result.violations_large = axe_large_text(browser, base, path, action)
+    if large_text:
+        result.violations_large = axe_large_text(browser, base, path, action)
     return result
 
 
