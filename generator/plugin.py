@@ -35,7 +35,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +267,10 @@ class Party365Plugin(BasePlugin[Party365Config]):
         templates, and the navigation with its titles (each page shows them all)."""
         parts: list[str | bytes] = [cache.source_of("plugin", "pagecache", "site/theme", "cjk"), type(config).__module__]
         parts += [f"{name}={cache.package_version(name)}" for name in _RENDERING_LIBRARIES]
+        providers = metadata.packages_distributions()  # every plugin of the config, by the version of its package
+        for name, plugin in config.plugins.items():
+            module = type(plugin).__module__.split(".")[0]
+            parts.append(f"{name}:{module}={','.join(cache.package_version(d) for d in providers.get(module, []))}")
         if config.config_file_path:
             parts.append(Path(config.config_file_path).read_text(encoding="utf-8"))
         settings = {key: config.get(key) for key in _CONFIG_KEYS}
