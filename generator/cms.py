@@ -491,16 +491,18 @@ def covered(kind: str) -> tuple[set[str], set[str]]:
     return contract_paths(FILE_MODELS[kind]), form_paths(form_fields(kind))
 
 
-def org_names(root: Path) -> dict[str, str]:
-    """Slug -> short name of every organization folder with an org.yml (the slug while it is unreadable)."""
+def org_names(root: Path, dataset: Dataset | None = None) -> dict[str, str]:
+    """Slug -> short name of every organization folder with an org.yml (the slug while it is unreadable).
+    The files come from `dataset` where the build has read them already (1,000 files are a second)."""
     names: dict[str, str] = {}
     folder = root / ORGS_DIR
     for org_file in sorted(folder.glob("*/org.yml")) if folder.is_dir() else ():
         slug = org_file.parent.name
         if not SLUG_RE.match(slug) or slug == "town":
             continue
+        entry = dataset.orgs.get(slug) if dataset is not None else None
         try:
-            data = load_yaml(org_file, org_file.name).data
+            data = entry.doc.data if entry is not None else load_yaml(org_file, org_file.name).data
         except (DataError, OSError):
             data = None
         short = data.get("short_name") if isinstance(data, dict) else None
@@ -513,8 +515,9 @@ def site_files(root: Path, *, local: str | None = None, dataset: Dataset | None 
     is the town the build has already validated (loaded again when not given)."""
     town = read_town(root)
     if find_bundle(root) is None or (not local and (town is None or town.editor is None)):
-        return admin_files(root, town, org_names(root), local=local)  # skipped: no need to load the town
-    return admin_files(root, town, org_names(root), local=local, data=editor_data(dataset or load_models(root)))
+        return admin_files(root, town, org_names(root, dataset), local=local)  # skipped: no need to load the town
+    dataset = dataset or load_models(root)
+    return admin_files(root, town, org_names(root, dataset), local=local, data=editor_data(dataset))
 
 
 def load_models(root: Path) -> Dataset:
