@@ -77,6 +77,25 @@ def test_only_the_generated_public_pages_are_indexed(demo_site: Path) -> None:
     assert "data-pagefind-body" not in (demo_site / "404.html").read_text(encoding="utf-8")
 
 
+def test_bench_server_sends_text_gzipped_as_a_real_host_does(tmp_path: Path) -> None:
+    """bytes per query count what a static host sends: JS gzipped, Pagefind's gzip files as they are."""
+    import urllib.request
+
+    script = ("export const words = " + repr(["党费", "东湾村"] * 2000) + ";\n").encode()
+    (tmp_path / "pagefind.js").write_bytes(script)
+    (tmp_path / "a.pf_index").write_bytes(gzip.compress(script))
+    with bench.serve(tmp_path) as base:
+
+        def get(name: str, encoding: str) -> tuple[str | None, bytes]:
+            with urllib.request.urlopen(urllib.request.Request(base + name, headers={"Accept-Encoding": encoding})) as r:
+                return r.headers.get("Content-Encoding"), r.read()
+
+        encoding, body = get("pagefind.js", "gzip, deflate")
+        assert encoding == "gzip" and gzip.decompress(body) == script and len(body) < len(script) // 10
+        assert get("pagefind.js", "identity") == (None, script)
+        assert get("a.pf_index", "gzip") == (None, gzip.compress(script))
+
+
 @pytest.fixture(scope="module")
 def served(demo_site: Path) -> Iterator[str]:
     with bench.serve(demo_site) as base:
