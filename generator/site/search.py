@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INDEX_DIR = "pagefind"  # the bundle's folder in the site
+LANGUAGE = "unknown"  # Pagefind's name for text of no language: no segmenting, no stemming
 
 
 class SearchIndexError(Exception):
@@ -52,27 +53,90 @@ def _executable() -> Path:
         raise SearchIndexError(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-# Han characters, CJK punctuation and full-width forms: each is indexed as a word of its own.
+# Han characters, CJK punctuation and full-width forms. A run of Han characters is indexed as its
+# overlapping pairs; other CJK characters are words of their own.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_BETWEEN = re.compile(rf"(?<=[{_CJK}])(?=[{_CJK}0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[{_CJK}])")
+_CJK_WORD = re.compile(rf"[{_HAN}]+|[{_CJK}]")
+_HAN_RUN = re.compile(rf"[{_HAN}]+")
+# Tags inside a line of text: a run of Han characters goes on across them (东湾村</a>党委).
+_INLINE_TAG = re.compile(r"</?(a|abbr|b|cite|code|em|i|mark|q|s|small|span|strong|sub|sup|time|u)\b[^>]*>", re.IGNORECASE)
 _TAG_OR_TEXT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
 SEPARATOR = "\u200a"  # HAIR SPACE: a word boundary for Pagefind; the search dialog removes it from excerpts
 
 
-def separate_characters(page: str) -> str:
-    """The page's text with a word boundary between every two CJK characters (and between CJK
-    and digits or Latin letters); tags, attributes, scripts and styles untouched.
+def han_words(run: str) -> list[str]:
+    """The words a run of Han characters is indexed as: its first character, every overlapping
+    pair, its last character (东湾村 → 东 东湾 湾村 村); a single character as itself.
 
-    Pagefind's browser side splits a Chinese query into characters (the browser's segmenter
-    knows few names and places: 东湾村 becomes 东/湾/村), while its extended indexer groups
-    the page text into dictionary words (东湾/村): the query's characters then find no word that
-    starts with them and the page is missed. Indexed character by character, every query
-    matches, and the search dialog asks for the characters as a phrase (consecutive), so 党费
-    finds 党费 and not every page with 党 and 费 somewhere.
+    Pagefind fetches one index chunk per query word, and a chunk holds every position of its
+    words on every page. Indexed one by one, a common character (党, 员, 年) has positions on
+    almost every page, so each character of a query cost a chunk of 80-270 KB at 3,000
+    organizations. A pair is far rarer than either of its characters: a query of n characters
+    asks for its n-1 pairs as a phrase (the search dialog, generator/assets/party365.js), each in
+    a small chunk. The single first and last characters let a query that joins Han characters to
+    digits or letters (3号, 163号) match as a phrase, and a one-character query find the run by
+    Pagefind's prefix matching (党 finds 党, 党费, 党员…).
+    """
+    if len(run) < 2:
+        return [run]
+    return [run[0], *(run[i : i + 2] for i in range(len(run) - 1)), run[-1]]
+
+
+def _index_text(text: str, carry: str, continues: bool) -> str:
+    """One text between tags, indexed. `carry`: the Han character the text's first run goes on
+    from (the previous text ended with it, an inline tag between: 东湾村</a>党委); `continues`:
+    the text's last run goes on in the next text. A run cut by tags gets the same words as whole
+    (the pair across the cut, 村党, goes with the later part), so a phrase matches across tags."""
+    out: list[str] = []
+    at = 0
+    for match in _CJK_WORD.finditer(text):
+        gap = text[at : match.start()]
+        out.append(gap)
+        before = gap[-1:] or (out[-2][-1:] if len(out) > 1 else "")
+        if not before or not before.isspace():
+            out.append(SEPARATOR)  # also at the text's start: Pagefind joins text across tags
+        run = match.group()
+        if _HAN_RUN.fullmatch(run):
+            prev = carry if match.start() == 0 else ""
+            full = prev + run
+            words = ([] if prev else [run[0]]) + [full[k : k + 2] for k in range(len(full) - 1)]
+            if len(full) > 1 and not (continues and match.end() == len(text)):
+                words.append(run[-1])
+            run = SEPARATOR.join(words)
+        out.append(run)
+        at = match.end()
+        after = text[at : at + 1]
+        if not after or (not after.isspace() and not _CJK_WORD.match(after)):
+            out.append(SEPARATOR)
+    out.append(text[at:])
+    return "".join(out)
+
+
+def separate_characters(page: str) -> str:
+    """The page with its text as Pagefind should index it: every run of Han characters as its
+    first character, its overlapping pairs and its last character (`han_words`), also where
+    inline tags cut the run; other CJK characters apart; word boundaries between CJK and digits or
+    Latin letters; tags, attributes, scripts and styles untouched.
+
+    Pagefind's extended indexer would group the text into dictionary words (东湾/村) while its
+    browser side splits a Chinese query into characters: the query then finds no word that starts
+    with them and the page is missed. Indexed as pairs, every query of two or more characters
+    matches as a phrase of its pairs, and 党费 finds 党费, not every page with 党 and 费.
     """
     parts = _TAG_OR_TEXT.split(page)
-    for i in range(0, len(parts), 2):  # even parts are text between tags
-        parts[i] = _BETWEEN.sub(SEPARATOR, parts[i])
+    texts = [i for i in range(0, len(parts), 2) if parts[i]]  # even parts are text between tags
+    joined = [  # the text goes on in the next one: only inline tags between
+        n + 1 < len(texts) and all(_INLINE_TAG.fullmatch(tag) for tag in parts[i + 1 : texts[n + 1] : 2]) for n, i in enumerate(texts)
+    ]
+    original = {i: parts[i] for i in texts}
+    for n, i in enumerate(texts):
+        text = original[i]
+        following = original[texts[n + 1]] if joined[n] else ""
+        previous = original[texts[n - 1]] if n and joined[n - 1] else ""
+        carry = previous[-1] if previous and _HAN_RUN.match(previous[-1]) and _HAN_RUN.match(text[0]) else ""
+        continues = bool(following and _HAN_RUN.match(text[-1]) and _HAN_RUN.match(following[0]))
+        parts[i] = _index_text(text, carry, continues)
     return "".join(parts)
 
 
@@ -104,7 +168,11 @@ def index_site(site_dir: Path) -> IndexReport:
 
 
 def _run(pages: Path, output: Path) -> IndexReport:
+    # The pages are indexed as of no language: for Chinese pages the extended binary would cut the
+    # character pairs (see `han_words`) back into dictionary words (湾村 → 湾/村). The browser still
+    # finds the index (Pagefind falls back to the language with the most pages).
     command = [str(_executable()), "--site", str(pages), "--output-path", str(output), "--exclude-selectors", ".headerlink"]
+    command += ["--force-language", LANGUAGE]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
