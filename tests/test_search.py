@@ -16,7 +16,8 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "bench"))
 import search as bench  # bench/search.py: the relevance harness
 
-from generator.site.search import _MAGIC, SEPARATOR, _cbor_decode, han_words, index_site, separate_characters
+from generator.schema import SHIQIANG
+from generator.site.search import _MAGIC, CHUNK_POSITIONS, SEPARATOR, _cbor_decode, han_words, index_site, separate_characters
 
 browser_only = pytest.mark.skipif(not Path(bench.CHROMIUM).exists(), reason="未安装 Chromium，跳过浏览器测试")
 
@@ -116,6 +117,38 @@ def test_pairs_reach_the_index_as_words(tmp_path: Path) -> None:
     for word in ("东", "东湾", "湾村", "村党", "党委", "委", "号", "号线", "作进", "进度"):
         assert words.get(word) == 1, (word, sorted(words))
     assert "湾" not in words and "进" not in words
+
+
+def test_a_rare_word_never_shares_its_chunk_with_a_common_one(tmp_path: Path) -> None:
+    """A query fetches the whole chunk of each of its words: 东湾 (rare, sorted just before the
+    common 党员) must not come with 党员's thousands of positions, as in Pagefind's own chunks."""
+    for n in range(40):
+        (tmp_path / f"p{n}").mkdir()
+        body = "党员" * 400 + f"<p>东湾{n}号</p>" + "".join(f"<p>第{k}{chr(0x4E00 + n * 50 + k)}{chr(0x4E00 + k)}</p>" for k in range(50))
+        html = f'<html lang="zh-CN"><body><div data-pagefind-body><h1>页面{n}</h1><p>{body}</p></div></body></html>'
+        (tmp_path / f"p{n}" / "index.html").write_text(html, encoding="utf-8")
+    index_site(tmp_path)
+    chunks = {}
+    for chunk in (tmp_path / "pagefind" / "index").iterdir():
+        data, _ = _cbor_decode(gzip.decompress(chunk.read_bytes()), len(_MAGIC))
+        chunks[chunk.stem] = {w[0]: sum(len(page[1]) + 1 for page in w[1]) for w in data[0]}  # type: ignore[index]
+    assert sum(sum(c.values()) for c in chunks.values()) > 20000  # Pagefind's own chunks hold at least 20,000
+    common = next(c for c in chunks.values() if "党员" in c)
+    assert list(common) == ["党员"]
+    rare = next(c for c in chunks.values() if "东湾" in c)
+    assert sum(rare.values()) <= CHUNK_POSITIONS
+    page = gzip.decompress(next((tmp_path / "pagefind").glob("*.pf_meta")).read_bytes())
+    for name in chunks:
+        assert name.encode() in page  # the index lists the new chunks
+
+
+def test_item_lines_repeating_their_heading_are_not_indexed(demo_site: Path) -> None:
+    """The date and kind under each item repeat its 十上墙 heading on every page: left out of the
+    index (they made 年, 月, 日 and the headings' words heavy); kinds under 其他公开事项 stay."""
+    page = (demo_site / "dangwu/dongwan-cun/index.html").read_text(encoding="utf-8")
+    lines = re.findall(r'<p class="p365-meta"( data-pagefind-ignore)?><time[^>]*>[^<]*</time> · ([^<]+)</p>', page)
+    assert any(ignored for ignored, _ in lines) and any(not ignored for ignored, _ in lines)
+    assert all(bool(ignored) == (kind in SHIQIANG) for ignored, kind in lines)
 
 
 def test_internal_and_withdrawn_text_never_reaches_the_search_bundle(demo_site: Path) -> None:
