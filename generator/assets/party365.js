@@ -594,12 +594,12 @@
     return pagefind;
   }
 
-  /* Pagefind's text back as written: the separators between the indexed characters go (U+200A
-     in titles and metadata; in excerpts, spaces with or without U+200B), also across the
-     <mark> tags of an excerpt. */
+  /* Pagefind's text back as written: the separators next to a CJK character go (U+200A in titles
+     and metadata; in excerpts, spaces with or without U+200B), also across the <mark> tags of an
+     excerpt. */
   var SPACED = new RegExp(
-    "([" + CJK + "0-9A-Za-z](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
-    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[0-9])", "g");
+    "([^\\s\u200a\u200b](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
+    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[^\\s\u200a\u200b])", "g");
   function unspace(text) { return text.replace(SPACED, "$1$2").replace(/[\u200a\u200b]/g, ""); }
 
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";

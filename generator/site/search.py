@@ -11,9 +11,11 @@ What is indexed is decided by the page templates (generator/templates/site/*.j2)
 Content that never reaches a page (党内 items, redacted text, the old text of withdrawn items)
 cannot reach the index either: Pagefind reads only the published HTML.
 
-The extended Pagefind binary (PyPI `pagefind-bin-extended`) segments Chinese into words; the
-plain one indexes a run of Han characters as one word. The bundle is loaded by the reader's
-browser only when a search starts, and a query fetches only the index chunks it needs.
+Here the text is prepared (a run of Han characters becomes its overlapping pairs, `han_words`),
+indexed as of no language (`LANGUAGE`: Pagefind's Chinese segmenters, in the extended binary and
+in the browser, would cut the pairs into dictionary words), and the word chunks are cut again
+(`CHUNK_POSITIONS`). The bundle is loaded by the reader's browser only when a search starts, and
+a query fetches only the index chunks of its words.
 """
 
 from __future__ import annotations
@@ -142,7 +144,7 @@ def separate_characters(page: str) -> str:
 
 
 def _pages_to_index(site_dir: Path, into: Path) -> int:
-    """Copy the pages that ask to be indexed (`data-pagefind-body`), characters separated."""
+    """Copy the pages that ask to be indexed (`data-pagefind-body`), their text as pairs."""
     count = 0
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir)
@@ -313,7 +315,7 @@ def _canonical_meta(bundle: Path) -> None:
             if rows and all(len(f) == 2 for f in part):  # the filter list: [[name, chunk hash], …]
                 meta[i] = sorted(part, key=lambda f: str(f[0]))
             elif rows and all(len(f) == 3 for f in part):  # the word index chunks: [[from, to, hash], …]
-                meta[i] = _rechunk(bundle, part)  # type: ignore[arg-type]
+                meta[i] = _rechunk(bundle, part)
         canonical = _MAGIC + _cbor_encode(meta)
         name = f"{language['hash'].split('_')[0]}_{hashlib.sha256(canonical).hexdigest()[:10]}"
         old.unlink()
