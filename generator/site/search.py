@@ -224,14 +224,17 @@ def _cbor_decode(data: bytes, at: int = 0) -> tuple[object, int]:
     raise ValueError(f"unsupported CBOR major type {major}")
 
 
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+        if n < 1 << (8 * struct.calcsize(fmt)):
+            return bytes([major << 5 | info]) + struct.pack(fmt, n)
+    raise ValueError(n)
+
+
 def _cbor_encode(value: object) -> bytes:
-    def head(major: int, n: int) -> bytes:
-        if n < 24:
-            return bytes([major << 5 | n])
-        for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
-            if n < 1 << (8 * struct.calcsize(fmt)):
-                return bytes([major << 5 | info]) + struct.pack(fmt, n)
-        raise ValueError(n)
+    head = _cbor_head
 
     if isinstance(value, int):
         return head(0, value) if value >= 0 else head(1, -1 - value)
@@ -253,10 +256,6 @@ def _cbor_encode(value: object) -> bytes:
 CHUNK_POSITIONS = 12000
 
 
-def _positions(word: list) -> int:
-    return sum(len(page[1]) + 1 for page in word[1])  # as Pagefind counts a chunk's size
-
-
 def _prefixes(a: str, b: str) -> tuple[str, str]:
     """The shortest bounds that still tell two neighbouring chunks apart (Pagefind's get_prefixes)."""
     common = 0
@@ -265,32 +264,54 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
+def _words_of_chunk(raw: bytes) -> list[tuple[str, int, bytes]]:
+    """A chunk's words in order: the word, its size as Pagefind counts it (positions plus one a
+    page) and its CBOR bytes as they are (copied into the new chunks, not encoded again)."""
+    if raw[len(_MAGIC)] != 0x81:  # [words]
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    head = raw[len(_MAGIC) + 1]
+    if head >> 5 != 4:
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    info = head & 31
+    at = len(_MAGIC) + 2
+    if info < 24:
+        count = info
+    else:
+        size = 1 << (info - 24)
+        count = int.from_bytes(raw[at : at + size], "big")
+        at += size
+    words = []
+    for _ in range(count):
+        start = at
+        word, at = _cbor_decode(raw, at)
+        pages = word[1]  # type: ignore[index]
+        words.append((str(word[0]), sum(len(page[1]) + 1 for page in pages), raw[start:at]))  # type: ignore[index]
+    if at != len(raw):
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    return words
+
+
 def _rechunk(bundle: Path, chunks: list[list[str]]) -> list[list[str]]:
-    words: list = []
+    words: list[tuple[str, int, bytes]] = []
     for _, _, name in chunks:
         path = bundle / "index" / f"{name}.pf_index"
-        raw = gzip.decompress(path.read_bytes())
-        data, end = _cbor_decode(raw, len(_MAGIC))
-        if not isinstance(data, list) or end != len(raw):
-            raise SearchIndexError("Pagefind 的索引分块格式无法识别")
-        words += data[0]
+        words += _words_of_chunk(gzip.decompress(path.read_bytes()))
         path.unlink()
-    groups: list[list] = [[]]
+    groups: list[list[tuple[str, int, bytes]]] = [[]]
     size = 0
     for word in words:
-        n = _positions(word)
-        if groups[-1] and size + n > CHUNK_POSITIONS:
+        if groups[-1] and size + word[1] > CHUNK_POSITIONS:
             groups.append([])
             size = 0
         groups[-1].append(word)
-        size += n
+        size += word[1]
     bounds = [[g[0][0], g[-1][0]] for g in groups]
     for left, right in itertools.pairwise(bounds):
         left[1], right[0] = _prefixes(left[1], right[0])
     out: list[list[str]] = []
     names: set[str] = set()
     for (first, last), group in zip(bounds, groups, strict=True):
-        raw = _MAGIC + _cbor_encode([group])
+        raw = _MAGIC + b"\x81" + _cbor_head(4, len(group)) + b"".join(w[2] for w in group)
         digest = hashlib.sha256(raw).hexdigest()
         length = 7  # as Pagefind names its chunks; the index (pf_meta) lists every name
         while digest[:length] in names:
