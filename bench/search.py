@@ -7,13 +7,22 @@ pages each must find in its top 3 are in tests/relevance.yml; tests/test_search.
 score at 90% or more. For each query this prints the top 3, whether an expected page is among
 them, and the bytes the browser fetched for the query (Pagefind's JS, WebAssembly and index
 chunks, as a reader who opens a page and searches once would fetch them).
+
+Bytes are counted as they come over the wire from a real static host: the loopback server gzips
+text files (JS, CSS, JSON, HTML, SVG, XML; level 6, as nginx with `gzip on`, GitHub Pages and CDNs
+do; see the README's hosting section) when the browser accepts gzip, and the count is the encoded
+body size the browser received (Playwright's `request.sizes()`), headers not included. Pagefind's
+WebAssembly and index files (.pagefind, .pf_*) are gzip files already and go out as they are.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
+import os
 import shutil
 import sys
 import tempfile
@@ -62,7 +71,7 @@ class Outcome:
     urls: list[str]
     titles: list[str]
     count: int
-    fetched: int  # bytes of the search bundle the browser fetched for this query
+    fetched: int  # bytes of the search bundle the browser fetched for this query, as sent (gzipped JS)
 
     @property
     def hit(self) -> bool:
@@ -79,21 +88,48 @@ def load_queries(path: Path = RELEVANCE) -> list[Query]:
     return [Query(str(q["query"]), tuple(q["pages"]), q.get("why", "")) for q in data["queries"]]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+COMPRESSIBLE = (".js", ".css", ".json", ".html", ".svg", ".xml")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files as a production host sends them: text types gzipped (level 6) when the browser
+    accepts gzip; everything else (photos, Pagefind's already gzipped index files) as stored."""
+
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".wasm": "application/wasm",
+        ".json": "application/json",
     }
+
+    def send_head(self) -> Any:  # type: ignore[override]
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if not path.endswith(COMPRESSIBLE) or "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
+            return super().send_head()
+        body = gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
+def wire_bytes(response: Any) -> int:
+    """The body bytes a response took on the wire (encoded: gzipped if the server gzipped it)."""
+    return int(response.request.sizes()["responseBodySize"])
+
+
 @contextlib.contextmanager
 def serve(site: Path) -> Iterator[str]:
     """The site on a loopback port, for as long as the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    handler = functools.partial(GzipHandler, directory=str(site))
     httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -113,7 +149,7 @@ def _open(browser: Any, base: str) -> tuple[Any, Any, list[int]]:
     def count(response: Any) -> None:
         if "/pagefind/" in response.url:
             with contextlib.suppress(Exception):
-                fetched.append(len(response.body()))
+                fetched.append(wire_bytes(response))
 
     page.on("response", count)
     page.goto(base)

@@ -3,18 +3,61 @@
    the towns' bundles bring their indexes. Nothing is fetched before the reader searches.
    A town whose bundle cannot be loaded is named on the page and left out; the others still work.
    The query is asked as in a town's own search (generator/assets/party365.js): each typed part
-   as a phrase of its characters, since the towns index Chinese character by character. */
+   as the phrase of its character pairs, since the towns index runs of Han characters as pairs. */
 (function () {
   "use strict";
   var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";
   var SPACED = new RegExp(
-    "([" + CJK + "0-9A-Za-z](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
-    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[0-9])", "g");
+    "([^\\s\u200a\u200b](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
+    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[^\\s\u200a\u200b])", "g");
   function unspace(text) { return text.replace(SPACED, "$1$2").replace(/[\u200a\u200b]/g, ""); }
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var IS_HAN = new RegExp("^[" + HAN + "]+$");
+  var PIECES = new RegExp("[" + HAN + "]+|[" + CJK + "]|[^" + CJK + "]+", "g");
+
+  /* The words the index holds for a run of Han characters (generator/site/search.py `han_words`; as in party365.js):
+     its overlapping pairs, and its first / last character alone where the query goes on past it
+     (the index holds both ends of every run). */
+  function hanWords(run, head, tail) {
+    if (run.length < 2) return [run];
+    var words = [];
+    for (var i = 0; i + 1 < run.length; i++) words.push(run.slice(i, i + 2));
+    if (head) words.unshift(run.charAt(0));
+    if (tail) words.push(run.charAt(run.length - 1));
+    return words;
+  }
+
+  /* Each part the reader typed (split at spaces) as the phrase of words the index holds for it:
+     东湾村 → 东湾 湾村; 3号 → 3 号; 党 → 党 (a prefix: 党, 党员, 党费…). */
   function phrases(query) {
     return query.split(/\s+/).filter(Boolean).map(function (part) {
-      return part.replace(new RegExp("([" + CJK + "])", "g"), " $1 ").replace(/\s+/g, " ").trim();
+      var pieces = part.match(PIECES) || [];
+      var words = [];
+      pieces.forEach(function (piece, i) {
+        words = words.concat(IS_HAN.test(piece) ? hanWords(piece, i > 0, i < pieces.length - 1) : [piece.trim()]);
+      });
+      return words.filter(Boolean).join(" ");
     }).filter(Boolean);
+  }
+
+  /* Pagefind's text back as written: a run indexed as 东 东湾 湾村 村 folds back into 东湾村 (also
+     with <mark> around some of its words, in excerpts), then the separators go. */
+  function readable(text) {
+    var tokens = text.split(/([\s\u200a\u200b]+)/); /* even: words, odd: the spaces between */
+    var cores = [];
+    for (var i = 0; i < tokens.length; i += 2) cores.push(tokens[i].replace(/<\/?mark>/g, ""));
+    function pair(j) { return j >= 0 && j < cores.length && cores[j].length === 2 && IS_HAN.test(cores[j]); }
+    var out = [];
+    cores.forEach(function (core, j) {
+      var word = tokens[2 * j];
+      if (core.length === 1 && IS_HAN.test(core)) {
+        if ((pair(j + 1) && cores[j + 1].charAt(0) === core) || (pair(j - 1) && cores[j - 1].charAt(1) === core)) word = "";
+      } else if (pair(j) && pair(j - 1) && cores[j - 1].charAt(1) === core.charAt(0)) {
+        word = word.replace(core.charAt(0), "");
+      }
+      out.push(word, word ? tokens[2 * j + 1] || "" : "");
+    });
+    return unspace(out.join(""));
   }
 
   var form = document.querySelector("form.county-search");
@@ -42,7 +85,9 @@
         var usable = towns.filter(function (t) { return failed.indexOf(t) < 0; });
         return pf.options({ baseUrl: base.pathname }).then(function () {
           return Promise.all(usable.map(function (t) {
-            return pf.mergeIndex(t.bundle, { baseUrl: t.url, mergeFilter: { town: t.name } }).then(
+            /* the towns' bundles are of no language (generator/site/search.py LANGUAGE): a Chinese
+               query is not cut into dictionary words, which would break the indexed pairs */
+            return pf.mergeIndex(t.bundle, { baseUrl: t.url, mergeFilter: { town: t.name }, language: "unknown" }).then(
               function () { return null; }, function () { return t; });
           }));
         }).then(function (bad) {
@@ -69,7 +114,8 @@
     if (!parts.length) return Promise.resolve({ total: 0, results: [] });
     return load().then(function (pf) {
       var options = { filters: filters || {} };
-      var exact = parts.map(function (part) { return pf.search('"' + part + '"', options); });
+      /* a part of one word needs no phrase (and a single character stays a prefix) */
+      var exact = parts.filter(function (part) { return part.indexOf(" ") > 0; }).map(function (part) { return pf.search('"' + part + '"', options); });
       return Promise.all([pf.search(parts.join(" "), options)].concat(exact)).then(function (found) {
         var sets = found.slice(1).map(function (f) {
           var ids = {};
@@ -77,7 +123,7 @@
           return ids;
         });
         var hits = found[0].results.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
-        if (sets.length === 1) {
+        if (sets.length === 1 && parts.length === 1) {
           var seen = {};
           hits.forEach(function (r) { seen[r.id] = true; });
           found[1].results.forEach(function (r) { if (!seen[r.id]) hits.push(r); });
@@ -88,8 +134,8 @@
             var town = townOf(d.url || "");
             if (!town) return; /* the county page itself, or a link off the town's own site */
             var meta = {};
-            Object.keys(d.meta || {}).forEach(function (k) { meta[k] = unspace(d.meta[k]).trim(); });
-            results.push({ url: d.url, town: town.name, title: meta.title || d.url, meta: meta, excerpt: unspace(d.excerpt || "") });
+            Object.keys(d.meta || {}).forEach(function (k) { meta[k] = readable(d.meta[k]).trim(); });
+            results.push({ url: d.url, town: town.name, title: meta.title || d.url, meta: meta, excerpt: readable(d.excerpt || "") });
           });
           return { total: hits.length, results: results };
         });

@@ -565,37 +565,90 @@
     });
   }
 
-  /* ---- Site search (Pagefind). The index holds every CJK character as a word (see
-     generator/site/search.py); a query is asked as a phrase of its characters, so 党费 finds
-     党费 and not 党…费. Pages are ranked by Pagefind's weights (titles, names, slogans). */
+  /* ---- Site search (Pagefind). The index holds every run of Han characters as its overlapping
+     pairs (see generator/site/search.py); a query is asked as the phrase of its pairs, so 党费
+     finds 党费 and not 党…费, and each pair costs one small index chunk. Pages are ranked by
+     Pagefind's weights (titles, names, slogans). */
   var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";
   var pagefind = null;
+
+  /* Pagefind takes the language of its searches from the page (<html lang>), once, when it starts,
+     and for Chinese it cuts the query into dictionary words (三会 → 三 会), which would break the
+     indexed character pairs. The bundle is of no language (generator/site/search.py LANGUAGE),
+     so Pagefind starts as such: the attribute is swapped back before anything can render. */
+  function asLanguage(start) {
+    var html = document.documentElement, lang = html.getAttribute("lang");
+    html.setAttribute("lang", "unknown");
+    try { return start(); } finally { if (lang === null) html.removeAttribute("lang"); else html.setAttribute("lang", lang); }
+  }
 
   function loadPagefind() {
     if (!pagefind) {
       var base = document.querySelector("script[src$='assets/party365.js']").src.replace(/assets\/party365\.js.*$/, "");
       pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (module) {
         /* result URLs relative to the site's folder, wherever the site is hosted */
-        return module.options({ baseUrl: new URL(base).pathname }).then(function () { return module.init(); }).then(function () { return module; });
+        return module.options({ baseUrl: new URL(base).pathname }).then(function () { return asLanguage(module.init); }).then(function () { return module; });
       });
       pagefind.catch(function () { pagefind = null; });
     }
     return pagefind;
   }
 
-  /* Pagefind's text back as written: the separators between the indexed characters go (U+200A
-     in titles and metadata; in excerpts, spaces with or without U+200B), also across the
-     <mark> tags of an excerpt. */
+  /* Pagefind's text back as written: the separators next to a CJK character go (U+200A in titles
+     and metadata; in excerpts, spaces with or without U+200B), also across the <mark> tags of an
+     excerpt. */
   var SPACED = new RegExp(
-    "([" + CJK + "0-9A-Za-z](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
-    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[0-9])", "g");
+    "([^\\s\u200a\u200b](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[" + CJK + "])" +
+    "|([" + CJK + "](?:</?mark>)*)[\\s\u200a\u200b]+(?=(?:</?mark>)*[^\\s\u200a\u200b])", "g");
   function unspace(text) { return text.replace(SPACED, "$1$2").replace(/[\u200a\u200b]/g, ""); }
 
-  /* Each part the reader typed (split at spaces) as a phrase of its characters. */
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var IS_HAN = new RegExp("^[" + HAN + "]+$");
+  var PIECES = new RegExp("[" + HAN + "]+|[" + CJK + "]|[^" + CJK + "]+", "g");
+
+  /* The words the index holds for a run of Han characters (generator/site/search.py `han_words`):
+     its overlapping pairs, and its first / last character alone where the query goes on past it
+     (the index holds both ends of every run). */
+  function hanWords(run, head, tail) {
+    if (run.length < 2) return [run];
+    var words = [];
+    for (var i = 0; i + 1 < run.length; i++) words.push(run.slice(i, i + 2));
+    if (head) words.unshift(run.charAt(0));
+    if (tail) words.push(run.charAt(run.length - 1));
+    return words;
+  }
+
+  /* Each part the reader typed (split at spaces) as the phrase of words the index holds for it:
+     东湾村 → 东湾 湾村; 3号 → 3 号; 党 → 党 (a prefix: 党, 党员, 党费…). */
   function phrases(query) {
     return query.split(/\s+/).filter(Boolean).map(function (part) {
-      return part.replace(new RegExp("([" + CJK + "])", "g"), " $1 ").replace(/\s+/g, " ").trim();
+      var pieces = part.match(PIECES) || [];
+      var words = [];
+      pieces.forEach(function (piece, i) {
+        words = words.concat(IS_HAN.test(piece) ? hanWords(piece, i > 0, i < pieces.length - 1) : [piece.trim()]);
+      });
+      return words.filter(Boolean).join(" ");
     }).filter(Boolean);
+  }
+
+  /* Pagefind's text back as written: a run indexed as 东 东湾 湾村 村 folds back into 东湾村 (also
+     with <mark> around some of its words, in excerpts), then the separators go. */
+  function readable(text) {
+    var tokens = text.split(/([\s\u200a\u200b]+)/); /* even: words, odd: the spaces between */
+    var cores = [];
+    for (var i = 0; i < tokens.length; i += 2) cores.push(tokens[i].replace(/<\/?mark>/g, ""));
+    function pair(j) { return j >= 0 && j < cores.length && cores[j].length === 2 && IS_HAN.test(cores[j]); }
+    var out = [];
+    cores.forEach(function (core, j) {
+      var word = tokens[2 * j];
+      if (core.length === 1 && IS_HAN.test(core)) {
+        if ((pair(j + 1) && cores[j + 1].charAt(0) === core) || (pair(j - 1) && cores[j - 1].charAt(1) === core)) word = "";
+      } else if (pair(j) && pair(j - 1) && cores[j - 1].charAt(1) === core.charAt(0)) {
+        word = word.replace(core.charAt(0), "");
+      }
+      out.push(word, word ? tokens[2 * j + 1] || "" : "");
+    });
+    return unspace(out.join(""));
   }
 
   /* The reader's query: pages that hold every typed part as a phrase, in Pagefind's order
@@ -605,7 +658,8 @@
     if (!parts.length) return Promise.resolve({ total: 0, results: [] });
     return loadPagefind().then(function (pf) {
       var options = { filters: filters || {} };
-      var exact = parts.map(function (part) { return pf.search('"' + part + '"', options); });
+      /* a part of one word needs no phrase (and a single character stays a prefix) */
+      var exact = parts.filter(function (part) { return part.indexOf(" ") > 0; }).map(function (part) { return pf.search('"' + part + '"', options); });
       return Promise.all([pf.search(parts.join(" "), options)].concat(exact)).then(function (found) {
         var ranked = found[0].results;
         var sets = found.slice(1).map(function (f) {
@@ -614,7 +668,7 @@
           return ids;
         });
         var hits = ranked.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
-        if (sets.length === 1) {  /* phrase hits that the ranking left out come last */
+        if (sets.length === 1 && parts.length === 1) {  /* phrase hits that the ranking left out come last */
           var seen = {};
           hits.forEach(function (r) { seen[r.id] = true; });
           found[1].results.forEach(function (r) { if (!seen[r.id]) hits.push(r); });
@@ -624,8 +678,8 @@
             total: hits.length,
             results: data.map(function (d) {
               var meta = {};
-              Object.keys(d.meta || {}).forEach(function (k) { meta[k] = unspace(d.meta[k]).trim(); });
-              return { url: d.url, title: meta.title || d.url, meta: meta, excerpt: unspace(d.excerpt || "") };
+              Object.keys(d.meta || {}).forEach(function (k) { meta[k] = readable(d.meta[k]).trim(); });
+              return { url: d.url, title: meta.title || d.url, meta: meta, excerpt: readable(d.excerpt || "") };
             })
           };
         });

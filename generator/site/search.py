@@ -11,15 +11,18 @@ What is indexed is decided by the page templates (generator/templates/site/*.j2)
 Content that never reaches a page (党内 items, redacted text, the old text of withdrawn items)
 cannot reach the index either: Pagefind reads only the published HTML.
 
-The extended Pagefind binary (PyPI `pagefind-bin-extended`) segments Chinese into words; the
-plain one indexes a run of Han characters as one word. The bundle is loaded by the reader's
-browser only when a search starts, and a query fetches only the index chunks it needs.
+Here the text is prepared (a run of Han characters becomes its overlapping pairs, `han_words`),
+indexed as of no language (`LANGUAGE`: Pagefind's Chinese segmenters, in the extended binary and
+in the browser, would cut the pairs into dictionary words), and the word chunks are cut again
+(`CHUNK_POSITIONS`). The bundle is loaded by the reader's browser only when a search starts, and
+a query fetches only the index chunks of its words.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import re
 import struct
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INDEX_DIR = "pagefind"  # the bundle's folder in the site
+LANGUAGE = "unknown"  # Pagefind's name for text of no language: no segmenting, no stemming
 
 
 class SearchIndexError(Exception):
@@ -52,32 +56,95 @@ def _executable() -> Path:
         raise SearchIndexError(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-# Han characters, CJK punctuation and full-width forms: each is indexed as a word of its own.
+# Han characters, CJK punctuation and full-width forms. A run of Han characters is indexed as its
+# overlapping pairs; other CJK characters are words of their own.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_BETWEEN = re.compile(rf"(?<=[{_CJK}])(?=[{_CJK}0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[{_CJK}])")
+_CJK_WORD = re.compile(rf"[{_HAN}]+|[{_CJK}]")
+_HAN_RUN = re.compile(rf"[{_HAN}]+")
+# Tags inside a line of text: a run of Han characters goes on across them (东湾村</a>党委).
+_INLINE_TAG = re.compile(r"</?(a|abbr|b|cite|code|em|i|mark|q|s|small|span|strong|sub|sup|time|u)\b[^>]*>", re.IGNORECASE)
 _TAG_OR_TEXT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
 SEPARATOR = "\u200a"  # HAIR SPACE: a word boundary for Pagefind; the search dialog removes it from excerpts
 
 
-def separate_characters(page: str) -> str:
-    """The page's text with a word boundary between every two CJK characters (and between CJK
-    and digits or Latin letters); tags, attributes, scripts and styles untouched.
+def han_words(run: str) -> list[str]:
+    """The words a run of Han characters is indexed as: its first character, every overlapping
+    pair, its last character (东湾村 → 东 东湾 湾村 村); a single character as itself.
 
-    Pagefind's browser side splits a Chinese query into characters (the browser's segmenter
-    knows few names and places: 东湾村 becomes 东/湾/村), while its extended indexer groups
-    the page text into dictionary words (东湾/村): the query's characters then find no word that
-    starts with them and the page is missed. Indexed character by character, every query
-    matches, and the search dialog asks for the characters as a phrase (consecutive), so 党费
-    finds 党费 and not every page with 党 and 费 somewhere.
+    Pagefind fetches one index chunk per query word, and a chunk holds every position of its
+    words on every page. Indexed one by one, a common character (党, 员, 年) has positions on
+    almost every page, so each character of a query cost a chunk of 80-270 KB at 3,000
+    organizations. A pair is far rarer than either of its characters: a query of n characters
+    asks for its n-1 pairs as a phrase (the search dialog, generator/assets/party365.js), each in
+    a small chunk. The single first and last characters let a query that joins Han characters to
+    digits or letters (3号, 163号) match as a phrase, and a one-character query find the run by
+    Pagefind's prefix matching (党 finds 党, 党费, 党员…).
+    """
+    if len(run) < 2:
+        return [run]
+    return [run[0], *(run[i : i + 2] for i in range(len(run) - 1)), run[-1]]
+
+
+def _index_text(text: str, carry: str, continues: bool) -> str:
+    """One text between tags, indexed. `carry`: the Han character the text's first run goes on
+    from (the previous text ended with it, an inline tag between: 东湾村</a>党委); `continues`:
+    the text's last run goes on in the next text. A run cut by tags gets the same words as whole
+    (the pair across the cut, 村党, goes with the later part), so a phrase matches across tags."""
+    out: list[str] = []
+    at = 0
+    for match in _CJK_WORD.finditer(text):
+        gap = text[at : match.start()]
+        out.append(gap)
+        before = gap[-1:] or (out[-2][-1:] if len(out) > 1 else "")
+        if not before or not before.isspace():
+            out.append(SEPARATOR)  # also at the text's start: Pagefind joins text across tags
+        run = match.group()
+        if _HAN_RUN.fullmatch(run):
+            prev = carry if match.start() == 0 else ""
+            full = prev + run
+            words = ([] if prev else [run[0]]) + [full[k : k + 2] for k in range(len(full) - 1)]
+            if len(full) > 1 and not (continues and match.end() == len(text)):
+                words.append(run[-1])
+            run = SEPARATOR.join(words)
+        out.append(run)
+        at = match.end()
+        after = text[at : at + 1]
+        if not after or (not after.isspace() and not _CJK_WORD.match(after)):
+            out.append(SEPARATOR)
+    out.append(text[at:])
+    return "".join(out)
+
+
+def separate_characters(page: str) -> str:
+    """The page with its text as Pagefind should index it: every run of Han characters as its
+    first character, its overlapping pairs and its last character (`han_words`), also where
+    inline tags cut the run; other CJK characters apart; word boundaries between CJK and digits or
+    Latin letters; tags, attributes, scripts and styles untouched.
+
+    Pagefind's extended indexer would group the text into dictionary words (东湾/村) while its
+    browser side splits a Chinese query into characters: the query then finds no word that starts
+    with them and the page is missed. Indexed as pairs, every query of two or more characters
+    matches as a phrase of its pairs, and 党费 finds 党费, not every page with 党 and 费.
     """
     parts = _TAG_OR_TEXT.split(page)
-    for i in range(0, len(parts), 2):  # even parts are text between tags
-        parts[i] = _BETWEEN.sub(SEPARATOR, parts[i])
+    texts = [i for i in range(0, len(parts), 2) if parts[i]]  # even parts are text between tags
+    joined = [  # the text goes on in the next one: only inline tags between
+        n + 1 < len(texts) and all(_INLINE_TAG.fullmatch(tag) for tag in parts[i + 1 : texts[n + 1] : 2]) for n, i in enumerate(texts)
+    ]
+    original = {i: parts[i] for i in texts}
+    for n, i in enumerate(texts):
+        text = original[i]
+        following = original[texts[n + 1]] if joined[n] else ""
+        previous = original[texts[n - 1]] if n and joined[n - 1] else ""
+        carry = previous[-1] if previous and _HAN_RUN.match(previous[-1]) and _HAN_RUN.match(text[0]) else ""
+        continues = bool(following and _HAN_RUN.match(text[-1]) and _HAN_RUN.match(following[0]))
+        parts[i] = _index_text(text, carry, continues)
     return "".join(parts)
 
 
 def _pages_to_index(site_dir: Path, into: Path) -> int:
-    """Copy the pages that ask to be indexed (`data-pagefind-body`), characters separated."""
+    """Copy the pages that ask to be indexed (`data-pagefind-body`), their text as pairs."""
     count = 0
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir)
@@ -104,7 +171,11 @@ def index_site(site_dir: Path) -> IndexReport:
 
 
 def _run(pages: Path, output: Path) -> IndexReport:
+    # The pages are indexed as of no language: for Chinese pages the extended binary would cut the
+    # character pairs (see `han_words`) back into dictionary words (湾村 → 湾/村). The browser still
+    # finds the index (Pagefind falls back to the language with the most pages).
     command = [str(_executable()), "--site", str(pages), "--output-path", str(output), "--exclude-selectors", ".headerlink"]
+    command += ["--force-language", LANGUAGE]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -153,14 +224,17 @@ def _cbor_decode(data: bytes, at: int = 0) -> tuple[object, int]:
     raise ValueError(f"unsupported CBOR major type {major}")
 
 
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+        if n < 1 << (8 * struct.calcsize(fmt)):
+            return bytes([major << 5 | info]) + struct.pack(fmt, n)
+    raise ValueError(n)
+
+
 def _cbor_encode(value: object) -> bytes:
-    def head(major: int, n: int) -> bytes:
-        if n < 24:
-            return bytes([major << 5 | n])
-        for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
-            if n < 1 << (8 * struct.calcsize(fmt)):
-                return bytes([major << 5 | info]) + struct.pack(fmt, n)
-        raise ValueError(n)
+    head = _cbor_head
 
     if isinstance(value, int):
         return head(0, value) if value >= 0 else head(1, -1 - value)
@@ -174,6 +248,80 @@ def _cbor_encode(value: object) -> bytes:
     raise TypeError(type(value))
 
 
+# Pagefind packs the sorted words into chunks of at least 20,000 positions, closing a chunk when it
+# reaches that: a rare word just before a common one (湾村 before 湾) shares its chunk, and a query
+# for it fetched 100+ KB at 3,000 organizations. The chunks are cut again here, smaller, and a word
+# bigger than a chunk is alone in its own, so a query fetches about CHUNK_POSITIONS positions per
+# rare word and the big chunk only for a common word.
+CHUNK_POSITIONS = 12000
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """The shortest bounds that still tell two neighbouring chunks apart (Pagefind's get_prefixes)."""
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return a[: common + 1], b[: common + 1]
+
+
+def _words_of_chunk(raw: bytes) -> list[tuple[str, int, bytes]]:
+    """A chunk's words in order: the word, its size as Pagefind counts it (positions plus one a
+    page) and its CBOR bytes as they are (copied into the new chunks, not encoded again)."""
+    if raw[len(_MAGIC)] != 0x81:  # [words]
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    head = raw[len(_MAGIC) + 1]
+    if head >> 5 != 4:
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    info = head & 31
+    at = len(_MAGIC) + 2
+    if info < 24:
+        count = info
+    else:
+        size = 1 << (info - 24)
+        count = int.from_bytes(raw[at : at + size], "big")
+        at += size
+    words = []
+    for _ in range(count):
+        start = at
+        word, at = _cbor_decode(raw, at)
+        pages = word[1]  # type: ignore[index]
+        words.append((str(word[0]), sum(len(page[1]) + 1 for page in pages), raw[start:at]))  # type: ignore[index]
+    if at != len(raw):
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    return words
+
+
+def _rechunk(bundle: Path, chunks: list[list[str]]) -> list[list[str]]:
+    words: list[tuple[str, int, bytes]] = []
+    for _, _, name in chunks:
+        path = bundle / "index" / f"{name}.pf_index"
+        words += _words_of_chunk(gzip.decompress(path.read_bytes()))
+        path.unlink()
+    groups: list[list[tuple[str, int, bytes]]] = [[]]
+    size = 0
+    for word in words:
+        if groups[-1] and size + word[1] > CHUNK_POSITIONS:
+            groups.append([])
+            size = 0
+        groups[-1].append(word)
+        size += word[1]
+    bounds = [[g[0][0], g[-1][0]] for g in groups]
+    for left, right in itertools.pairwise(bounds):
+        left[1], right[0] = _prefixes(left[1], right[0])
+    out: list[list[str]] = []
+    names: set[str] = set()
+    for (first, last), group in zip(bounds, groups, strict=True):
+        raw = _MAGIC + b"\x81" + _cbor_head(4, len(group)) + b"".join(w[2] for w in group)
+        digest = hashlib.sha256(raw).hexdigest()
+        length = 7  # as Pagefind names its chunks; the index (pf_meta) lists every name
+        while digest[:length] in names:
+            length += 1
+        names.add(digest[:length])
+        (bundle / "index" / f"{digest[:length]}.pf_index").write_bytes(gzip.compress(raw, mtime=0))
+        out.append([first, last, digest[:length]])
+    return out
+
+
 def _canonical_meta(bundle: Path) -> None:
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
@@ -183,10 +331,12 @@ def _canonical_meta(bundle: Path) -> None:
         meta, end = _cbor_decode(raw, len(_MAGIC))
         if not isinstance(meta, list) or end != len(raw):
             raise SearchIndexError("Pagefind 的索引元数据格式无法识别")
-        for i, part in enumerate(meta):  # the filter list: [[name, chunk hash], …]
-            pairs = isinstance(part, list) and part and all(isinstance(f, list) and len(f) == 2 for f in part)
-            if pairs and all(isinstance(x, str) for f in part for x in f):
+        for i, part in enumerate(meta):
+            rows = isinstance(part, list) and part and all(isinstance(f, list) and all(isinstance(x, str) for x in f) for f in part)
+            if rows and all(len(f) == 2 for f in part):  # the filter list: [[name, chunk hash], …]
                 meta[i] = sorted(part, key=lambda f: str(f[0]))
+            elif rows and all(len(f) == 3 for f in part):  # the word index chunks: [[from, to, hash], …]
+                meta[i] = _rechunk(bundle, part)
         canonical = _MAGIC + _cbor_encode(meta)
         name = f"{language['hash'].split('_')[0]}_{hashlib.sha256(canonical).hexdigest()[:10]}"
         old.unlink()
