@@ -17,7 +17,8 @@ sys.path.insert(0, str(REPO / "bench"))
 import search as bench  # bench/search.py: the relevance harness
 
 from generator.schema import SHIQIANG
-from generator.site.search import _MAGIC, CHUNK_POSITIONS, SEPARATOR, _cbor_decode, han_words, index_site, separate_characters
+from generator.site import search
+from generator.site.search import _MAGIC, CHUNK_POSITIONS, SEPARATOR, _cbor_decode, _cbor_encode, han_words, index_site, separate_characters
 
 browser_only = pytest.mark.skipif(not Path(bench.CHROMIUM).exists(), reason="未安装 Chromium，跳过浏览器测试")
 
@@ -140,6 +141,23 @@ def test_a_rare_word_never_shares_its_chunk_with_a_common_one(tmp_path: Path) ->
     page = gzip.decompress(next((tmp_path / "pagefind").glob("*.pf_meta")).read_bytes())
     for name in chunks:
         assert name.encode() in page  # the index lists the new chunks
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not an array", "a position that is no integer", "trailing bytes"])
+def test_a_chunk_of_an_unknown_format_is_refused_in_chinese(damage: str) -> None:
+    """The chunks are re-cut by reading Pagefind's own format: a format this code does not know
+    (another Pagefind version, a damaged file) stops the build with a reason, never a traceback."""
+    word = b"\x83" + _cbor_encode("党员") + b"\x81\x83\x01\x82\x05\x18\x20\x80\x80"
+    good = _MAGIC + b"\x81\x81" + word
+    assert search._words_of_chunk(good) == [("党员", 3, word)]
+    bad = {
+        "truncated": good[:-3],
+        "not an array": _MAGIC + b"\x81\xa1" + word,
+        "a position that is no integer": good.replace(b"\x82\x05\x18\x20", b"\x82\x05\x60"),
+        "trailing bytes": good + b"\x00",
+    }[damage]
+    with pytest.raises(search.SearchIndexError, match="Pagefind 的索引分块格式无法识别"):
+        search._words_of_chunk(bad)
 
 
 def test_item_lines_repeating_their_heading_are_not_indexed(demo_site: Path) -> None:

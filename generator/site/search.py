@@ -264,28 +264,68 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
-def _words_of_chunk(raw: bytes) -> list[tuple[str, int, bytes]]:
-    """A chunk's words in order: the word, its size as Pagefind counts it (positions plus one a
-    page) and its CBOR bytes as they are (copied into the new chunks, not encoded again)."""
-    if raw[len(_MAGIC)] != 0x81:  # [words]
-        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
-    head = raw[len(_MAGIC) + 1]
-    if head >> 5 != 4:
+# Byte length of a CBOR integer by its first byte (unsigned 0x00-0x1b, negative 0x20-0x3b); 0: not an integer.
+_INT_LENGTH = bytes([1] * 24 + [2, 3, 5, 9] + [0] * 4 + [1] * 24 + [2, 3, 5, 9] + [0] * 196)
+
+
+def _count(raw: bytes, at: int, major: int) -> tuple[int, int]:
+    """The count in the CBOR head at `at` (of the given major type) and where the item's content starts."""
+    head = raw[at]
+    if head >> 5 != major or (head & 31) > 27:
         raise SearchIndexError("Pagefind 的索引分块格式无法识别")
     info = head & 31
-    at = len(_MAGIC) + 2
     if info < 24:
-        count = info
-    else:
-        size = 1 << (info - 24)
-        count = int.from_bytes(raw[at : at + size], "big")
-        at += size
+        return info, at + 1
+    size = 1 << (info - 24)
+    return int.from_bytes(raw[at + 1 : at + 1 + size], "big"), at + 1 + size
+
+
+def _skip(raw: bytes, at: int, items: int) -> int:
+    """Past `items` more CBOR items (an empty array, the usual case, is one byte)."""
+    if items < 0:
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    for _ in range(items):
+        if raw[at] == 0x80:
+            at += 1
+        else:
+            _, at = _cbor_decode(raw, at)
+    return at
+
+
+def _words_of_chunk(raw: bytes) -> list[tuple[str, int, bytes]]:
+    """A chunk's words in order: the word, its size as Pagefind counts it (positions plus one a
+    page) and its CBOR bytes as they are (copied into the new chunks, not encoded again). The
+    positions are skipped by their heads, never decoded: a large town has millions of them."""
+    if raw[len(_MAGIC)] != 0x81:  # [words]
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+    count, at = _count(raw, len(_MAGIC) + 1, 4)
+    lengths = _INT_LENGTH
     words = []
-    for _ in range(count):
-        start = at
-        word, at = _cbor_decode(raw, at)
-        pages = word[1]  # type: ignore[index]
-        words.append((str(word[0]), sum(len(page[1]) + 1 for page in pages), raw[start:at]))  # type: ignore[index]
+    try:
+        for _ in range(count):
+            start = at
+            fields, at = _count(raw, at, 4)  # [word, pages, …]
+            length, at = _count(raw, at, 3)
+            word = raw[at : at + length].decode("utf-8")
+            pages, at = _count(raw, at + length, 4)
+            size = 0
+            for _ in range(pages):
+                items, at = _count(raw, at, 4)  # [page number, positions, …]
+                if not lengths[raw[at]]:
+                    raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+                at += lengths[raw[at]]
+                positions, at = _count(raw, at, 4)
+                size += positions + 1
+                for _ in range(positions):
+                    step = lengths[raw[at]]
+                    if not step:
+                        raise SearchIndexError("Pagefind 的索引分块格式无法识别")
+                    at += step
+                at = _skip(raw, at, items - 2)
+            at = _skip(raw, at, fields - 2)
+            words.append((word, size, raw[start:at]))
+    except (IndexError, UnicodeDecodeError) as exc:
+        raise SearchIndexError("Pagefind 的索引分块格式无法识别") from exc
     if at != len(raw):
         raise SearchIndexError("Pagefind 的索引分块格式无法识别")
     return words
@@ -317,7 +357,9 @@ def _rechunk(bundle: Path, chunks: list[list[str]]) -> list[list[str]]:
         while digest[:length] in names:
             length += 1
         names.add(digest[:length])
-        (bundle / "index" / f"{digest[:length]}.pf_index").write_bytes(gzip.compress(raw, mtime=0))
+        (bundle / "index" / f"{digest[:length]}.pf_index").write_bytes(
+            gzip.compress(raw, compresslevel=6, mtime=0)
+        )  # as Pagefind's own (flate2's default)
         out.append([first, last, digest[:length]])
     return out
 
