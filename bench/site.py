@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep each built site as KEEP/<orgs>/ (for bench/search.py)")
     args = parser.parse_args(argv)
     print(f"party365 site benchmark — {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print("party365: cold = empty photo cache; build = photos cached (the plain build gets the finished photos too)")
+    print("party365: cold = empty photo cache; build = photos cached, other caches empty (the plain build gets the finished photos)")
     print(
         f"{'orgs':>6} {'cold s':>7} {'build s':>8} {'ms/org':>7} {'page KB':>8} {'peak MB':>8} {'+search':>8} | "
         f"{'plain s':>8} {'page KB':>8} {'peak MB':>8} | {'speed-up':>8}"
@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             _make_town(n, town)
             slug = sorted(p.name for p in (town / "organizations").iterdir())[0]
             cold, _, _ = _build(town / "mkdocs.yml", Path(tmp) / "site")  # empty photo cache
+            for cache in (town / ".cache" / "party365").iterdir():  # all but the photos: pages, documents, Markdown
+                if cache.name != "photos":
+                    shutil.rmtree(cache)
             seconds, peak, search = _build(town / "mkdocs.yml", Path(tmp) / "site")  # photos cached: the pages' cost
             page = (Path(tmp) / "site" / SAMPLE.format(slug=slug)).stat().st_size / 1024
             rows[n] = (seconds, page)
