@@ -86,7 +86,7 @@ def _plain_project(town: Path, out: Path) -> Path:
     for folder in ("guide", "schema"):
         shutil.copytree(town / "content" / folder, docs / folder)
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["plugins"] = [p for p in config["plugins"] if p != "party365"]
+    config["plugins"] = ["search"]  # as a town would build by hand: Material's own search (party365 brings Pagefind)
     config["docs_dir"] = "docs"
     config["theme"].pop("custom_dir", None)
     config["extra_css"] = ["assets/party365.css"]
