@@ -88,7 +88,7 @@ def load_queries(path: Path = RELEVANCE) -> list[Query]:
     return [Query(str(q["query"]), tuple(q["pages"]), q.get("why", "")) for q in data["queries"]]
 
 
-COMPRESSIBLE = (".js", ".css", ".json", ".html", ".svg", ".xml")
+COMPRESSIBLE = (".js", ".css", ".json", ".html", ".svg", ".xml", ".csv", ".geojson")
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):

@@ -14,9 +14,7 @@ Chromium. tests/test_audit.py runs the same checks and asserts the deterministic
 from __future__ import annotations
 
 import functools
-import gzip
 import http.server
-import io
 import json
 import os
 import subprocess
@@ -31,6 +29,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from search import GzipHandler  # noqa: E402  (bench/search.py: gzip as a production host sends it)
+
 AXE = REPO / "tools" / "audit" / "node_modules" / "axe-core" / "axe.min.js"
 LIGHTHOUSE_SCRIPT = REPO / "tools" / "lighthouse" / "audit.mjs"
 LIGHTHOUSE = REPO / "tools" / "lighthouse" / "node_modules" / "lighthouse" / "package.json"
@@ -79,33 +81,10 @@ PAGES: tuple[tuple[str, str, Callable[[Any], None] | None], ...] = (
     ("搜索结果", "", _search),
 )
 
-_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".geojson")
-
-
-class _GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, gzipped when the browser accepts it, as a production host serves them."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def send_head(self) -> Any:  # type: ignore[override]
-        path = self.translate_path(self.path)
-        if os.path.isdir(path):
-            path = os.path.join(path, "index.html")
-        if not path.endswith(_COMPRESSIBLE) or "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
-            return super().send_head()
-        body = gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
 
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
