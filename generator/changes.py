@@ -580,7 +580,7 @@ def _internal_entries(change: Change) -> list[Entry]:
 
 
 def render_text(change: Change) -> str:
-    lines = []
+    lines = _summary(change)
     internal = _internal_entries(change)
     for title, entries in [*_sections(change), (INTERNAL_TITLE, internal)]:
         if entries:
@@ -588,14 +588,18 @@ def render_text(change: Change) -> str:
             for e in entries:
                 lines.append(f"  - {e.text}")
                 lines += [f"      {d}" for d in e.details]
-    if change.empty:
-        lines.append("这次改动不影响公开网站。")
     lines += [format_text(d) for d in change.errors + change.invalid]
     lines.append(_verdict(change))
     return "\n".join(lines)
 
 
 # --- The conclusion: rendered by generator/verdict.py, the same verdict CI gives. ---
+
+
+def _summary(change: Change) -> list[str]:
+    from .verdict import summary
+
+    return summary(change, change.verdict)
 
 
 def _verdict(change: Change) -> str:
@@ -617,8 +621,8 @@ def _md_entry(e: Entry) -> list[str]:
 
 def render_markdown(change: Change) -> str:
     lines = ["### 这次改动对公开网站的影响", ""]
-    if change.empty:
-        lines += ["这次改动不影响公开网站。", ""]
+    if summary := _summary(change):
+        lines += [*summary, ""]
     for title, entries in _sections(change):
         if entries:
             lines += [f"**{title}（{len(entries)}）**", ""]

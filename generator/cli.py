@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--json-out", type=Path, metavar="文件", help="同时把 json 格式写入这个文件（预览截图用）")
     change.add_argument("--root", type=Path, default=Path("."), help="镇数据仓库的根目录（默认当前目录）")
     change.add_argument("--today", type=_date, help="按哪一天判断公示状态（默认今天）")
+    change.add_argument(
+        "--author",
+        metavar="用户名",
+        help="合并请求提交人的代码平台用户名（自动检查会填写）：按主分支上的维护人名单核对每个改动的文件是否归他管；"
+        "不写时只核对组织文件夹以外的文件",
+    )
 
     build = sub.add_parser("build", help="生成网站（mkdocs build），每行输出都是中文，最后一行是结论")
     build.add_argument("--site-dir", type=Path, metavar="文件夹", help="输出文件夹（默认 site/）")
@@ -344,7 +350,7 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     today, note = (args.today, "") if args.today else town_today(root)
     try:
-        change, judged = verdict.evaluate(root, args.base, today)
+        change, judged = verdict.evaluate(root, args.base, today, args.author)
     except changes.RevisionError as exc:
         err.write(f"错误：{exc}\n")
         return 1
@@ -376,6 +382,11 @@ def _diff_json(change: changes.Change, judged: verdict.Verdict) -> str:
         "office": [{"path": d.path, "line": d.line, "rule": d.rule, "message": d.message} for d in judged.office],
         "scheduled": [{"path": s.path, "line": s.line, "title": s.title, "date": s.date.isoformat()} for s in judged.scheduled],
         "changed_files": judged.changed_files,
+        "author": judged.author,
+        "areas": [
+            {"area": a.area.kind.value, "org": a.area.slug, "label": a.area.label, "paths": list(a.paths), "approvers": list(a.approvers)}
+            for a in judged.areas
+        ],
     }
     payload["pages"] = judged.pages
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

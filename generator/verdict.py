@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import codeowners
+from . import codeowners, ownership
 from .diagnostics import Diagnostic, Severity
 from .loader import position
-from .project import ORGS_DIR, Dataset
+from .project import ORGS_DIR, TOWN_DIR, Dataset
 from .publication import brand_url, org_url, scheduled
 from .validate import Result
 
@@ -69,6 +69,13 @@ class Verdict:
     scheduled: list[Scheduled] = field(default_factory=list)  # future-dated items in the touched files
     changed_files: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # public pages the change adds or alters (site-relative URLs)
+    areas: list[ownership.AreaChange] = field(default_factory=list)  # the changed paths by owner
+    author: str | None = None  # the pull request's author as the forge says (None: a local run)
+
+    @property
+    def beyond_data(self) -> list[ownership.AreaChange]:
+        """Changed town data, pages, templates, configuration, code or CI: never "不影响公开网站"."""
+        return [a for a in self.areas if a.affects_site]
 
     @property
     def passed(self) -> bool:
@@ -129,7 +136,8 @@ def codeowners_fix(flavour: str, missing: list[str]) -> str:
 
 
 def changed_files(root: Path, base: str) -> list[str]:
-    """Files under `root` that differ from the merge base with `base` (committed or not, new files included)."""
+    """Files under `root` that differ from the merge base with `base` (committed or not; new files
+    included under organizations/ and content/_town/)."""
 
     def git(*args: str) -> list[str]:
         proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
@@ -138,7 +146,10 @@ def changed_files(root: Path, base: str) -> list[str]:
     merge_base = git("merge-base", base, "HEAD")
     start = merge_base[0] if merge_base else base
     names = git("diff", "--name-only", "--relative", "--no-renames", start)
-    names += git("ls-files", "--others", "--exclude-standard")
+    # Files not yet added count where a clerk prepares data (a new photo, a new item); elsewhere an
+    # untracked file (the diff's own report, a local build) is not part of any pull request.
+    data = (f"{ORGS_DIR}/", f"{TOWN_DIR.as_posix()}/")
+    names += [n for n in git("ls-files", "--others", "--exclude-standard") if n.startswith(data)]
     return sorted(set(names))
 
 
@@ -162,11 +173,16 @@ def pages_of(change: Change, ds: Dataset | None = None, files: Sequence[str] = (
     return sorted(pages)
 
 
-def judge(before: Result, after: Result, change: Change, files: list[str], today: dt.date, root: Path | None = None) -> Verdict:
-    """The verdict from the base's and the working tree's validation, the diff and the touched files."""
+def judge(
+    before: Result, after: Result, change: Change, files: list[str], today: dt.date, root: Path | None = None, author: str | None = None
+) -> Verdict:
+    """The verdict from the base's and the working tree's validation, the diff and the touched
+    files; each touched path is judged against its owners as the base names them."""
     touched = set(files)
     base_keys = {_key(d) for d in before.diagnostics}
-    verdict = Verdict(changed_files=sorted(touched))
+    paths = ownership.judge(sorted(touched), ownership.Owners.of(before.dataset), author)
+    verdict = Verdict(changed_files=sorted(touched), areas=paths.areas, author=author)
+    verdict.blocking += paths.blocking
     for d in after.diagnostics:
         mine = d.path in touched
         new = _key(d) not in base_keys
@@ -187,12 +203,12 @@ def judge(before: Result, after: Result, change: Change, files: list[str], today
     return verdict
 
 
-def evaluate(root: Path, base: str, today: dt.date) -> tuple[Change, Verdict]:
+def evaluate(root: Path, base: str, today: dt.date, author: str | None = None) -> tuple[Change, Verdict]:
     """`party365 diff BASE`: the change and its verdict (the one CI gives)."""
     from . import changes
 
     change, before, after = changes.diff_with_results(root, base, today)
-    verdict = judge(before, after, change, changed_files(root, base), today, root)
+    verdict = judge(before, after, change, changed_files(root, base), today, root, author)
     change.invalid = [d for d in verdict.blocking if d not in change.errors]  # what the report lists as 需要修改
     change.verdict = verdict
     return change, verdict
@@ -211,10 +227,26 @@ def conclusion(verdict: Verdict | None, fallback_errors: int) -> str:
         notes.append(f"主分支上原有 {len(verdict.inherited)} 个错误不在这次改动的文件里，由镇党委处理，不影响这次合并")
     if verdict.scheduled:
         notes.append(f"{len(verdict.scheduled)} 条公开事项日期未到，到日期后自动发布")
+    if verdict.beyond_data and not verdict.blocking:
+        kinds = "、".join(a.area.label for a in verdict.beyond_data)
+        notes.append(f"改动了{kinds}，不只是组织的资料：合并前由镇党委审核")
     tail = "（" + "；".join(notes) + "）" if notes else ""
     if verdict.blocking:
         return f"结论：有 {len(verdict.blocking)} 个错误，需要修改后才能合并。自动检查不会通过。{tail}"
     return f"结论：可以合并。自动检查会通过。{tail}"
+
+
+def summary(change: Change, verdict: Verdict | None) -> list[str]:
+    """The report's first word on the public site, which never contradicts what follows: a change
+    of town data, pages, templates, configuration, code or CI says what it is and who reviews it;
+    "不影响公开网站" only when nothing public changes and nothing is wrong."""
+    beyond = verdict.beyond_data if verdict is not None else []
+    if beyond:
+        return ["这次改动不只是组织的资料：", *(f"- {a.review_line()}" for a in beyond)]
+    errors = verdict.blocking if verdict is not None else [*change.errors, *change.invalid]
+    if change.empty and not errors:
+        return ["这次改动不影响公开网站。"]
+    return []
 
 
 def render_office(verdict: Verdict) -> list[str]:

@@ -6,9 +6,9 @@
 3  publication, markup, standards           what is public; Markdown → safe HTML; the plan's standards
 4  images, rules, progress, svgmap, charts  photos; checks; figures; drawings
 5  validate                                 the models and every rule over a town
-6  site, printing, changes, codeowners,     outputs; a pull request's verdict; the Chinese build log
-   report, scaffold, verdict, sitebuild,
-   ledger
+6  site, printing, changes, codeowners,     outputs; a pull request's verdict and who owns each path it
+   ownership, report, scaffold, verdict,    changes; the Chinese build log
+   sitebuild, ledger
 7  cli, plugin                              the faces: command line, MkDocs/ProperDocs adapter
 """
 
@@ -26,7 +26,7 @@ LAYERS = {
     "publication": 3, "markup": 3, "standards": 3, "templating": 3, "cjk": 3,
     "images": 4, "rules": 4, "progress": 4, "svgmap": 4, "charts": 4,
     "validate": 5,
-    "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "report": 6, "scaffold": 6, "verdict": 6,
+    "site": 6, "printing": 6, "changes": 6, "manifest": 6, "codeowners": 6, "ownership": 6, "report": 6, "scaffold": 6, "verdict": 6,
     "sitebuild": 6, "ledger": 6, "cms": 6, "county": 6,
     "cli": 7, "plugin": 7, "__main__": 7,
 }  # fmt: skip

@@ -85,7 +85,7 @@ def test_removed_organization_needs_a_rename(repo: Town, cli_run) -> None:
     result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
     assert result.code == 1 and "[diff-page-removed]" in result.out
     repo.write("content/_town/renames.yml", "schema: 1\nrenames:\n  - {from: b-cun, to: b-cun-new, date: 2026-11-26}\n")
-    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--author", "town-office")  # renames: the office's
     assert result.code == 0 and "新增页面" in result.out and "删除页面" in result.out
     assert "新增公开内容" not in result.out  # the items moved with their organization
     assert "diff-page-removed" not in result.out and "diff-item-removed" not in result.out
@@ -275,11 +275,11 @@ def test_diff_reports_internal_items_apart_without_their_body(full_repo: Town, c
     text = _diff(full_repo, cli_run)
     assert text.code == 0
     assert text.out == (
+        "这次改动不影响公开网站。\n"
         "党内事项（不公开，不上网站；审核人同样负责）（2）：\n"
         "  - 修改：a-cun：事项“党内通报”（2026-11-03）\n"
         "      正文有修改（党内事项，不显示内容）\n"
         "  - 新增：a-cun：事项“党内通报”（2026-11-05）\n"
-        "这次改动不影响公开网站。\n"
         "结论：可以合并。自动检查会通过。\n"
     )
     for fmt in ("markdown", "json"):
@@ -321,6 +321,11 @@ def test_codeowners_check_catches_a_stale_file(repo: Town, cli_run, flavour: str
 
 GITHUB = REPO / "content/guide/ci/github-actions.yml"
 CONDITION = re.compile(r"\s*([\w.-]+)\s*(==|!=)\s*'([^']*)'\s*")
+VENV_LINE = re.compile(r'python -m venv "?([^"\s]+)"?')
+PIP_LINE = re.compile(r'"?([^"\s]+)/bin/pip"? install .* (\S+)$')
+SITE_PACKAGES = f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
+DEPENDENCIES = next(p for p in sys.path if p.endswith("site-packages") and Path(p, "yaml").is_dir())
+CODE = ("generator", "pyproject.toml", "constraints.txt")  # what the checker's install needs from a checkout
 
 
 @dataclass
@@ -336,6 +341,7 @@ class StepRun:
 class WorkflowRun:
     steps: list[StepRun]
     artifacts: Path
+    workspace: Path
 
     @property
     def passed(self) -> bool:
@@ -345,19 +351,86 @@ class WorkflowRun:
         return next(s for s in self.steps if s.name == name)
 
 
-def run_github_workflow(root: Path, event: str = "pull_request", *, deciding_only: bool = False) -> WorkflowRun:
-    """The shipped GitHub workflow's steps, run locally as a runner would on `event`: the `if:`
-    conditions, `${{ }}` expressions, step outputs, continue-on-error and artifact uploads.
-    Only what needs GitHub itself is left out: checkout, setup-python, pip, the comment's `gh` call.
-    `deciding_only` also leaves out the steps that cannot fail the run (continue-on-error: the
-    preview build, its screenshots, the comment): for tests about the verdict alone."""
+def _holds(condition: str, value) -> bool:
+    """A job's or step's `if:`: comparisons joined by `||` (all the shipped file uses)."""
+    for part in condition.split("||"):
+        match = CONDITION.fullmatch(part)
+        assert match, f"the local runner does not know this condition: {condition}"
+        if (value(match.group(1)) == match.group(3)) == (match.group(2) == "=="):
+            return True
+    return False
+
+
+def _checkout(root: Path, dest: Path, ref: str) -> None:
+    """actions/checkout into a path of the workspace: a clone of the repository (every branch, as
+    with fetch-depth: 0) at `ref`, without the credentials (persist-credentials: false)."""
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(root), str(dest)], check=True, capture_output=True)
+    _git(dest, "fetch", "-q", "origin", ref)
+    _git(dest, "checkout", "-q", "FETCH_HEAD")
+
+
+def _installs(script: str) -> str:
+    """The checker's install as a runner would do it, offline: `python -m venv DIR` makes a real
+    virtual environment (the test's dependencies visible to it, not its party365), and
+    `DIR/bin/pip install ... PACKAGE` installs the package from the PACKAGE folder, nothing else."""
+    py = sys.executable
+
+    def venv(m: re.Match[str]) -> str:
+        target = m.group(1)
+        return f'"{py}" -m venv --without-pip "{target}" && echo "{DEPENDENCIES}" > "{target}/{SITE_PACKAGES}/_dependencies.pth"'
+
+    def pip(m: re.Match[str]) -> str:
+        target, package = m.group(1), m.group(2)
+        script = "from generator.cli import run\\nrun()"
+        return (
+            f'{{ test -f "{package}/pyproject.toml" || exit 1; }} && (cd "{package}" && pwd) > "{target}/{SITE_PACKAGES}/_package.pth" && '
+            f'printf "#!{target}/bin/python\\n{script}\\n" > "{target}/bin/party365" && chmod +x "{target}/bin/party365"'
+        )
+
+    lines = []
+    for line in script.split("\n"):
+        if "/bin/pip" in line:
+            assert PIP_LINE.search(line), f"the local runner does not know this install: {line}"
+            line = PIP_LINE.sub(pip, line)
+        elif "python -m venv" in line:
+            line = VENV_LINE.sub(venv, line)
+        elif "pip install" in line or "gh pr comment" in line:
+            continue  # the test environment has party365 installed; the comment needs GitHub
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def run_github_workflow(root: Path, event: str = "pull_request", *, deciding_only: bool = False, author: str = "clerk") -> WorkflowRun:
+    """The shipped GitHub workflow's jobs for `event`, run locally as a runner would: the jobs' and
+    steps' `if:` conditions, `${{ }}` expressions, `env:`, `working-directory:`, step outputs,
+    continue-on-error, checkouts into a path (a clone at the ref), the checker's virtual
+    environment and install (offline), and artifact uploads. Left out, needing GitHub itself:
+    setup-python, installing the pull request's own code with pip (the test environment's
+    party365 is that code) and the comment's `gh` call. A checkout without a path is `root` itself.
+    `root` is the repository with `main` and the pull request's branch checked out (also as
+    refs/pull/7/head). `deciding_only` leaves out the steps that cannot fail the run
+    (continue-on-error: the preview build, its screenshots, the comment)."""
     import yaml
 
     workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
     outputs: dict[str, dict[str, str]] = {}
-    artifacts = root / "_artifacts"
-    shutil.rmtree(artifacts, ignore_errors=True)
-    context = {"github.event_name": event, "github.base_ref": "main", "github.event.pull_request.number": "7", "github.token": ""}
+    temp = Path(tempfile.mkdtemp(prefix="runner-temp-"))
+    workspace = root.parent / f"{root.name}-workspace" if event == "pull_request_target" else root
+    shutil.rmtree(workspace / "_artifacts", ignore_errors=True)
+    if workspace != root:
+        shutil.rmtree(workspace, ignore_errors=True)
+        workspace.mkdir()
+    artifacts = workspace / "_artifacts"
+    head = _git(root, "rev-parse", "HEAD").strip()
+    _git(root, "update-ref", "refs/pull/7/head", head)
+    context = {
+        "github.event_name": event,
+        "github.base_ref": "main",
+        "github.event.pull_request.number": "7",
+        "github.event.pull_request.user.login": author,
+        "github.repository": "town/data",
+        "github.token": "",
+    }
 
     def value(name: str) -> str:
         if name.startswith("steps."):
@@ -368,40 +441,58 @@ def run_github_workflow(root: Path, event: str = "pull_request", *, deciding_onl
     def expand(text: str) -> str:
         return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: value(m.group(1)), text)
 
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-        "SOURCE_DATE_EPOCH": EPOCH,
-        **workflow["jobs"]["check"].get("env", {}),
-    }
     steps = []
-    for step in workflow["jobs"]["check"]["steps"]:
-        if "if" in step:
-            match = CONDITION.fullmatch(step["if"])
-            assert match, f"the local runner does not know this condition: {step['if']}"
-            if (value(match.group(1)) == match.group(3)) != (match.group(2) == "=="):
-                continue
-        uses = step.get("uses", "")
-        if uses.startswith("actions/upload-artifact"):
-            name = expand(step["with"]["name"])
-            source = root / step["with"]["path"]
-            if source.exists():
-                shutil.copytree(source, artifacts / name)
-            outputs[step.get("id", "")] = {"artifact-url": f"https://github.example/artifacts/{name}"}
+    for job in workflow["jobs"].values():
+        if not _holds(job["if"], value):
             continue
-        if uses or step["name"] == "安装 party365" or (deciding_only and step.get("continue-on-error", False)):
-            continue  # checkout, setup-python, installing party365: done by the test environment
-        lines = [line for line in step["run"].split("\n") if "pip install" not in line and "gh pr comment" not in line]
-        with tempfile.NamedTemporaryFile("r", suffix=".out", delete=False) as handle:
-            output_file = Path(handle.name)
-        proc = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", expand("\n".join(lines))],
-            cwd=root, env={**env, "GITHUB_OUTPUT": str(output_file)}, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        outputs[step.get("id", "")] = dict(line.split("=", 1) for line in output_file.read_text().splitlines() if "=" in line)
-        output_file.unlink()
-        steps.append(StepRun(step["name"], proc.returncode, proc.stdout, proc.stderr, not step.get("continue-on-error", False)))
-    return WorkflowRun(steps, artifacts)
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_WORKSPACE": str(workspace),
+            "GITHUB_STEP_SUMMARY": str(temp / "summary.md"),
+            **{k: expand(str(v)) for k, v in job.get("env", {}).items()},
+        }
+        for step in job["steps"]:
+            if "if" in step and not _holds(step["if"], value):
+                continue
+            uses = step.get("uses", "")
+            if uses.startswith("actions/upload-artifact"):
+                name = expand(step["with"]["name"])
+                source = workspace / step["with"]["path"]
+                if source.exists():
+                    shutil.copytree(source, artifacts / name)
+                outputs[step.get("id", "")] = {"artifact-url": f"https://github.example/artifacts/{name}"}
+                continue
+            if uses.startswith("actions/checkout") and "path" in step.get("with", {}):
+                options = step["with"]
+                assert options.get("persist-credentials") is False, "a checkout in the deciding job keeps no token"
+                ref = expand(options.get("ref", f"refs/heads/{context['github.base_ref']}"))
+                _checkout(root, workspace / options["path"], ref)
+                continue
+            if uses or (deciding_only and step.get("continue-on-error", False)):
+                continue  # a checkout of `root` itself, setup-python
+            with tempfile.NamedTemporaryFile("r", suffix=".out", delete=False) as handle:
+                output_file = Path(handle.name)
+            step_env = {**env, **{k: expand(str(v)) for k, v in step.get("env", {}).items()}, "GITHUB_OUTPUT": str(output_file)}
+            proc = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _installs(expand(step["run"]))],
+                cwd=workspace / step.get("working-directory", "."), env=step_env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            outputs[step.get("id", "")] = dict(line.split("=", 1) for line in output_file.read_text().splitlines() if "=" in line)
+            output_file.unlink()
+            steps.append(StepRun(step["name"], proc.returncode, proc.stdout, proc.stderr, not step.get("continue-on-error", False)))
+    shutil.rmtree(temp, ignore_errors=True)
+    return WorkflowRun(steps, artifacts, workspace)
+
+
+def run_pull_request(root: Path, *, deciding_only: bool = False, author: str = "clerk") -> WorkflowRun:
+    """A pull request on GitHub starts both events: the verdict (pull_request_target, the main
+    branch's workflow and checker) and the preview (pull_request, the pull request's code)."""
+    verdict = run_github_workflow(root, "pull_request_target", deciding_only=deciding_only, author=author)
+    preview = run_github_workflow(root, "pull_request", deciding_only=deciding_only, author=author)
+    return WorkflowRun(verdict.steps + preview.steps, preview.artifacts, verdict.workspace)
 
 
 def _site_repo(town: Town) -> Town:
@@ -410,7 +501,12 @@ def _site_repo(town: Town) -> Town:
 
     make_site_town(town)
     (town.root / "tools").symlink_to(REPO / "tools")
-    town.write(".gitignore", "site/\npreview/\n_artifacts/\nparty365-diff.*\ntools\n")
+    for part in CODE:  # the town's repository holds the checker's code too, as a real one does
+        if (REPO / part).is_dir():
+            shutil.copytree(REPO / part, town.root / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(REPO / part, town.root / part)
+    town.write(".gitignore", "/site/\n/preview/\n/_artifacts/\n/party365-diff.*\n/tools\n__pycache__/\n/.cache/\n")
     town.write("content/_town/town.yml", TOWN_YML + "quotas: {batch1: 33, batch2: 1, demo_sites: 3}\n")
     assert subprocess.run([sys.executable, "-m", "generator", "codeowners", "--root", str(town.root)], capture_output=True).returncode == 0
     _git(town.root, "init", "-q", "-b", "main")
@@ -437,7 +533,7 @@ def test_shipped_github_workflow_run_locally_on_a_pull_request(town: Town) -> No
     good = org.read_text(encoding="utf-8")
     org.write_text(good.replace("kind: 党委", "kidn: 党委"), encoding="utf-8")
     _commit(repo)
-    run = run_github_workflow(repo.root)
+    run = run_pull_request(repo.root)
     assert not run.passed
     check = run.step("检查这次改动")
     assert "::error file=organizations/hongda-jixie/org.yml,line=5,col=1,title=schema-unknown-key::" in check.out
@@ -445,16 +541,20 @@ def test_shipped_github_workflow_run_locally_on_a_pull_request(town: Town) -> No
     assert run.step("结论").code == 1 and re.match(r"结论：有 \d+ 个错误，需要修改后才能合并。自动检查不会通过。", run.step("结论").out)
     preview = run.step("生成预览网站")
     assert preview.code == 1 and not preview.decides
-    assert [s.name for s in run.steps if s.decides] == ["检查这次改动", "结论"]  # nothing else can fail a pull request
+    deciding = [
+        s.name for s in run.steps if s.decides
+    ]  # the verdict job's, then the preview job's (which branch protection does not require)
+    assert deciding == ["安装主分支上的检查程序", "检查这次改动", "结论", "安装 party365", "预览的下载链接"]
+    assert [s.code for s in run.steps if s.decides and s.name != "结论" and s.name != "检查这次改动"] == [0, 0, 0]
     assert preview.out.rstrip().split("\n")[-1].startswith("结果：预览网站没有生成")  # Chinese is the last word
     # The clerk fixes the key: the job passes, the comment says what the public gains and links the preview.
     org.write_text(good, encoding="utf-8")
     _commit(repo)
-    run = run_github_workflow(repo.root)
-    assert run.passed and [s.code for s in run.steps if s.decides] == [0, 0], [(s.name, s.out, s.err) for s in run.steps]
-    summary = (repo.root / "party365-diff.md").read_text(encoding="utf-8")
+    run = run_pull_request(repo.root)
+    assert run.passed and [s.code for s in run.steps if s.decides] == [0, 0, 0, 0, 0], [(s.name, s.out, s.err) for s in run.steps]
+    summary = (run.workspace / "party365-diff.md").read_text(encoding="utf-8")
     assert "**新开始的公示（1）**" in summary and "hongda-jixie：公示“发展对象公示”" in summary and "结论：可以合并。" in summary
-    assert "预览（网站和改动页面的手机截图" in summary and "https://github.example/artifacts/preview-pr-7" in summary
+    assert "预览网站和改动页面的手机截图：见这个合并请求的“预览网站”检查" in summary
     assert run.step("结论").out == "结论：可以合并。自动检查会通过。\n"
     build = run.step("生成预览网站")
     assert build.code == 0 and build.out.rstrip().split("\n")[-1].startswith("结果：预览网站已生成到")
@@ -481,7 +581,9 @@ def test_shipped_github_workflow_on_main_checks_everything_and_builds(town: Town
     repo = _site_repo(town)
     _git(repo.root, "checkout", "-q", "main")
     run = run_github_workflow(repo.root, event="push")
-    assert [s.name for s in run.steps] == ["检查全部资料", "生成网站"] and run.passed, [(s.name, s.out, s.err) for s in run.steps]
+    assert [s.name for s in run.steps] == ["安装 party365", "检查全部资料", "生成网站"] and run.passed, [
+        (s.name, s.out, s.err) for s in run.steps
+    ]
     assert (run.artifacts / "site/index.html").is_file()
     assert run.step("生成网站").out.rstrip().split("\n")[-1].startswith("结果：网站已生成到")
 
@@ -550,36 +652,201 @@ def _pr_error_caused_elsewhere(t: Town) -> None:
     (t.root / "organizations/taoyuan-cun/photos/a.jpg").unlink()  # org.yml (untouched) still names it
 
 
+OFFICE = "town-office"  # the town office of the test town (conftest.TOWN_YML); "clerk" maintains every organization
 PULL_REQUESTS = {
-    "clean": (_pr_clean, True, ""),
-    "warning-only": (_pr_warning_in_touched_file, True, "改动的文件里有 1 个警告"),
-    "town-level-warning": (_pr_town_level_warning, True, "这次改动新增 1 条镇级提醒，交镇党委处理"),
-    "error": (_pr_error, False, "[schema-enum]"),
-    "new-org": (_pr_new_org, False, "[codeowners-stale]"),
-    "new-org-with-codeowners": (_pr_new_org_with_codeowners, True, ""),
-    "deletion": (_pr_deletion, False, "[diff-item-removed]"),
-    "withdrawal": (_pr_withdrawal, True, "撤回的公开内容"),
-    "internal-only": (_pr_internal_only, True, ""),
-    "photo": (_pr_photo, True, ""),
-    "future-dated": (_pr_future_dated, True, "将于 2026-12-01 发布"),
-    "error-caused-elsewhere": (_pr_error_caused_elsewhere, False, "organizations/taoyuan-cun/org.yml"),
+    "clean": (_pr_clean, True, "", "clerk"),
+    "warning-only": (_pr_warning_in_touched_file, True, "改动的文件里有 1 个警告", "clerk"),
+    "town-level-warning": (_pr_town_level_warning, True, "这次改动新增 1 条镇级提醒，交镇党委处理", OFFICE),
+    "error": (_pr_error, False, "[schema-enum]", "clerk"),
+    "new-org": (_pr_new_org, False, "[codeowners-stale]", OFFICE),
+    "new-org-with-codeowners": (_pr_new_org_with_codeowners, True, "", OFFICE),
+    "deletion": (_pr_deletion, False, "[diff-item-removed]", "clerk"),
+    "withdrawal": (_pr_withdrawal, True, "撤回的公开内容", "clerk"),
+    "internal-only": (_pr_internal_only, True, "", "clerk"),
+    "photo": (_pr_photo, True, "", "clerk"),
+    "future-dated": (_pr_future_dated, True, "将于 2026-12-01 发布", "clerk"),
+    "error-caused-elsewhere": (_pr_error_caused_elsewhere, False, "organizations/taoyuan-cun/org.yml", "clerk"),
 }
 
 
 @pytest.mark.parametrize("name", PULL_REQUESTS)
 def test_the_diff_verdict_is_the_ci_outcome(town: Town, cli_run, name: str) -> None:
-    change, passes, shown = PULL_REQUESTS[name]
+    change, passes, shown, author = PULL_REQUESTS[name]
     repo = _site_repo(town)
     change(repo)
     _commit(repo)
-    run = run_github_workflow(repo.root, deciding_only=True)  # the preview's steps are run by the tests above and below
-    local = cli_run("diff", "main", "--root", str(repo.root))  # what the clerk sees before pushing
-    payload = json.loads((repo.root / "party365-diff.json").read_text(encoding="utf-8"))
+    run = run_github_workflow(repo.root, "pull_request_target", deciding_only=True, author=author)  # the preview: tests above and below
+    local = cli_run("diff", "main", "--root", str(repo.root), "--author", author)  # what the clerk sees before pushing
+    assert (run.workspace / "party365-diff.json").is_file(), [(s.name, s.out, s.err) for s in run.steps]
+    payload = json.loads((run.workspace / "party365-diff.json").read_text(encoding="utf-8"))
     assert run.passed is passes is payload["verdict"]["passed"] is (local.code == 0), [(s.name, s.out, s.err) for s in run.steps]
     conclusion = "结论：可以合并。" if passes else "结论：有"
     assert local.out.split("\n")[-2].startswith(conclusion) and run.step("结论").out.startswith(conclusion)
     assert shown in local.out
-    assert [s.name for s in run.steps] == ["检查这次改动", "结论"]
+    assert [s.name for s in run.steps] == ["安装主分支上的检查程序", "检查这次改动", "结论"]
+
+
+def _patch_the_verdict(t: Town) -> None:
+    """The pull request's own checker passes everything: `Verdict.passed` returns True."""
+    path = t.root / "generator/verdict.py"
+    text = path.read_text(encoding="utf-8")
+    assert "        return not self.blocking\n" in text
+    path.write_text(text.replace("        return not self.blocking\n", "        return True\n"), encoding="utf-8")
+
+
+def test_a_pull_request_that_patches_the_checker_is_judged_by_the_main_branch(town: Town) -> None:
+    repo = _site_repo(town)
+    _pr_deletion(repo)  # deletes a published notice: an error
+    _patch_the_verdict(repo)
+    _commit(repo)
+    own = subprocess.run(
+        [sys.executable, "-m", "generator", "diff", "main", "--author", "clerk"], cwd=repo.root, capture_output=True, text=True
+    )  # the pull request's own code: `python -m` from its checkout imports its generator/
+    assert own.returncode == 0 and "[diff-item-removed]" in own.stdout, own.stdout + own.stderr  # the patch works on its own code
+    run = run_github_workflow(repo.root, "pull_request_target")
+    assert not run.passed and run.step("结论").code == 1, [(s.name, s.out, s.err) for s in run.steps]
+    check = run.step("检查这次改动").out
+    assert "[diff-item-removed]" in check and "[path-not-yours]" in check and "generator/verdict.py" in check
+    assert run.step("结论").out.startswith("结论：有 2 个错误，需要修改后才能合并。自动检查不会通过。")
+    # The workflow the pull request carries is not the one that runs: pull_request_target takes the main branch's.
+    workflow = yaml_of(GITHUB)
+    assert set(workflow[True]) >= {"pull_request_target", "pull_request"}  # YAML 1.1 reads the key `on` as true
+    verdict, preview = workflow["jobs"]["verdict"], workflow["jobs"]["preview"]
+    assert verdict["if"] == "github.event_name == 'pull_request_target'" and preview["if"] == "github.event_name == 'pull_request'"
+    assert preview["permissions"] == {"contents": "read"} and "secrets" not in GITHUB.read_text(encoding="utf-8")
+    runs = "\n".join(step.get("run", "") for step in verdict["steps"])
+    assert 'bin/pip" install -q -c trusted/constraints.txt ./trusted' in runs and "-e ." not in runs  # the main branch's code, a copy
+    assert "--root ../pr" in runs and "${{" not in runs  # the pull request's files as data; event fields through env only
+
+
+def yaml_of(path: Path):
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _office_on_main(repo: Town, extra: str = "") -> None:
+    """Another organization with its own maintainer, on main (and origin/main); then the branch `pr2`."""
+    _git(repo.root, "checkout", "-q", "main")
+    org = repo.root / "organizations/taoyuan-cun/org.yml"
+    org.write_text(org.read_text(encoding="utf-8").replace("maintainers: [clerk]", "maintainers: [taoyuan]"), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "generator", "codeowners", "--root", str(repo.root)], check=True, capture_output=True)
+    _commit(repo)
+    _git(repo.root, "update-ref", "refs/remotes/origin/main", "main")
+    _git(repo.root, "checkout", "-q", "-b", "pr2")
+
+
+def _template_script(t: Town) -> None:
+    t.write("overrides/main.html", "{% extends 'base.html' %}<script>alert(1)</script>\n")
+
+
+def _config_script(t: Town) -> None:
+    t.write("mkdocs.yml", "site_name: x\nextra_javascript: [evil.js]\n")
+
+
+def _new_workflow(t: Town) -> None:
+    t.write(".github/workflows/evil.yml", "on: push\njobs: {}\n")
+
+
+def _guide_page(t: Town) -> None:
+    t.write("content/guide/extra.md", "# 新页面\n")
+
+
+def _checker_code(t: Town) -> None:
+    _patch_the_verdict(t)
+
+
+def _town_data(t: Town) -> None:
+    path = t.root / "content/_town/town.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
+def _other_org(t: Town) -> None:
+    t.write("organizations/taoyuan-cun/disclosures/2026-11-25-huodong.md", disclosure_md("三会一课"))
+
+
+def _other_org_claimed(t: Town) -> None:
+    """The pull request adds its author to the other organization's maintainers: the base decides."""
+    org = t.root / "organizations/taoyuan-cun/org.yml"
+    org.write_text(org.read_text(encoding="utf-8").replace("maintainers: [taoyuan]", "maintainers: [taoyuan, clerk]"), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "generator", "codeowners", "--root", str(t.root)], check=True, capture_output=True)
+    _other_org(t)
+
+
+BEYOND_DATA = {
+    "template": (_template_script, "网站的页面、模板和配置", "overrides/main.html"),
+    "config": (_config_script, "网站的页面、模板和配置", "mkdocs.yml"),
+    "workflow": (_new_workflow, "自动检查和发布流程（CI）", ".github/workflows/evil.yml"),
+    "guide": (_guide_page, "网站的页面、模板和配置", "content/guide/extra.md"),
+    "code": (_checker_code, "网站程序", "generator/verdict.py"),
+    "town-data": (_town_data, "镇级数据", "content/_town/town.yml"),
+}
+
+
+@pytest.mark.parametrize("name", BEYOND_DATA)
+def test_a_clerk_cannot_change_what_is_not_an_organizations_data(town: Town, cli_run, name: str) -> None:
+    change, label, path = BEYOND_DATA[name]
+    repo = _site_repo(town)
+    _office_on_main(repo)
+    change(repo)
+    _commit(repo)
+    for author in ("clerk", None):  # in CI (the forge names the author) and on the clerk's machine
+        args = ["diff", "origin/main", "--root", str(repo.root), *(["--author", author] if author else [])]
+        result = cli_run(*args)
+        assert result.code == 1, result.out
+        assert f"[path-not-yours] 这次改动修改了{label}（{path}）" in result.out and "@town-office" in result.out
+        assert "不影响公开网站" not in result.out
+        assert result.out.split("\n")[-2].startswith("结论：有 1 个错误")
+    # The town office may: the change passes, said for what it is, with who reviews it.
+    office = cli_run("diff", "origin/main", "--root", str(repo.root), "--author", OFFICE)
+    assert office.code == 0, office.out
+    assert office.out.split("\n")[1] == "这次改动不只是组织的资料："  # under the demo's date line, first
+    assert f"- {label}的改动（{path}）：" in office.out and "由 @town-office 审核" in office.out
+    assert "不影响公开网站" not in office.out
+    assert f"改动了{label}，不只是组织的资料：合并前由镇党委审核" in office.out.split("\n")[-2]
+
+
+@pytest.mark.parametrize("change", [_other_org, _other_org_claimed])
+def test_a_clerk_cannot_change_another_organizations_folder(town: Town, cli_run, change) -> None:
+    repo = _site_repo(town)
+    _office_on_main(repo)
+    change(repo)
+    _commit(repo)
+    result = cli_run("diff", "origin/main", "--root", str(repo.root), "--author", "clerk", "--format", "json")
+    payload = json.loads(result.out)
+    assert result.code == 1 and not payload["verdict"]["passed"]
+    [blocking] = [d for d in payload["verdict"]["blocking"] if d["rule"] == "path-not-yours"]
+    assert blocking["message"].startswith("@clerk 不是组织 taoyuan-cun 的文件夹的维护人，却改动了它（organizations/taoyuan-cun/")
+    assert "@taoyuan、@town-office" in blocking["fix"]
+    [area] = [a for a in payload["verdict"]["areas"] if a["org"] == "taoyuan-cun"]
+    assert area["approvers"] == ["taoyuan", "town-office"]
+    # Its own maintainer may.
+    assert cli_run("diff", "origin/main", "--root", str(repo.root), "--author", "taoyuan").code == 0
+
+
+def test_a_new_organization_is_the_town_offices(town: Town, cli_run) -> None:
+    repo = _site_repo(town)
+    _pr_new_org_with_codeowners(repo)
+    _commit(repo)
+    clerk = cli_run("diff", "main", "--root", str(repo.root), "--author", "clerk")
+    assert clerk.code == 1 and "[path-not-yours] 这次改动新建了组织 xin-cun 的文件夹" in clerk.out
+    assert cli_run("diff", "main", "--root", str(repo.root), "--author", OFFICE).code == 0
+
+
+def test_the_summary_never_contradicts_the_errors(repo: Town, cli_run) -> None:
+    """A deleted tombstone changes nothing visible in the snapshot, and is an error: no "不影响公开网站" above it."""
+    path = repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("category: 党费\n", "category: 党费\nwithdrawn: {date: 2026-11-20, reason: 金额有误}\n"),
+        encoding="utf-8",
+    )
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "withdrawn")
+    path.unlink()
+    for fmt in ("text", "markdown"):
+        result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--format", fmt)
+        assert result.code == 1 and "[diff-item-removed]" in result.out
+        assert "不影响公开网站" not in result.out
 
 
 def test_an_error_already_on_main_outside_the_change_does_not_fail_the_clerk(town: Town, cli_run) -> None:
@@ -592,7 +859,7 @@ def test_an_error_already_on_main_outside_the_change_does_not_fail_the_clerk(tow
     _git(repo.root, "checkout", "-q", "-b", "pr2")
     _pr_clean(repo)
     _commit(repo)
-    run = run_github_workflow(repo.root)
+    run = run_pull_request(repo.root)
     assert run.passed
     assert re.search(r"主分支上原有 \d+ 个错误不在这次改动的文件里，由镇党委处理", run.step("结论").out)
     assert run.step("生成预览网站").code == 1 and "主分支上原有错误，由镇党委处理" in run.step("生成预览网站").out
@@ -613,6 +880,36 @@ def test_codeowners_stale_names_the_command_and_the_lines(repo: Town, cli_run) -
     assert check.code == 1
     assert "运行 party365 codeowners --format gitlab，再把 .gitlab/CODEOWNERS 和其他改动一起提交" in check.err
     assert "  /organizations/b-cun/ @clerk @town-office" in check.err
+
+
+def test_shipped_gitlab_verdict_job_runs_the_target_branchs_checker(town: Town, tmp_path_factory) -> None:
+    """The GitLab job's script, run as a runner would in a clone of the merge request's branch: the
+    checker installed from the target branch judges; the merge request's patched checker is never run."""
+    gitlab = yaml_of(REPO / "content/guide/ci/gitlab-ci.yml")
+    job = gitlab["检查这次改动"]
+    assert job["before_script"] == [] and "pip install -q -c constraints.txt -e ." in gitlab["default"]["before_script"]
+    repo = _site_repo(town)
+    _pr_deletion(repo)
+    _patch_the_verdict(repo)
+    _commit(repo)
+    project = tmp_path_factory.mktemp("gitlab") / "project"
+    scratch = tmp_path_factory.mktemp("gitlab-tmp")
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", "-b", "pr", str(repo.root), str(project)], check=True, capture_output=True)
+    script = "\n".join(job["script"]).replace("/tmp/", f"{scratch}/")
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in {**gitlab["variables"], **job.get("variables", {})}.items()},
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "CI_PROJECT_DIR": str(project),
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+        "GITLAB_USER_LOGIN": "clerk",
+    }
+    proc = subprocess.run(["bash", "-eo", "pipefail", "-c", _installs(script)], cwd=project, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = (project / "party365-diff.md").read_text(encoding="utf-8")
+    assert "[diff-item-removed]" in report and "[path-not-yours]" in report
+    assert report.rstrip().split("\n")[-1].startswith("结论：有 2 个错误")
 
 
 def test_shipped_gitlab_ci_and_pre_commit_hook_call_party365() -> None:

@@ -30,6 +30,7 @@ DIFF_RULES = {
     "diff-item-removed": "已发布的公开事项或公示被删除（应保留并标记撤回）",
     "diff-page-removed": "已发布的组织页面被删除且没有登记改名（旧网址会失效）",
     "codeowners-stale": "CODEOWNERS 不是最新的（新组织或维护人变动后要重新生成）",
+    "path-not-yours": "合并请求改了提交人不负责的文件：别的组织的文件夹、新组织、镇级数据、网站的页面/模板/配置/程序或自动检查流程",
 }
 
 # Rules of the build's comparison with the deployed site's manifest (generator.manifest).
