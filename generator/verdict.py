@@ -137,19 +137,25 @@ def codeowners_fix(flavour: str, missing: list[str]) -> str:
 
 def changed_files(root: Path, base: str) -> list[str]:
     """Files under `root` that differ from the merge base with `base` (committed or not; new files
-    included under organizations/ and content/_town/)."""
+    included under organizations/ and content/_town/), with their names as written (Chinese
+    included: git's quoting is off). A git failure is an error, never an empty list: every path
+    a pull request touches is judged, so not knowing them must fail the verdict, not pass it."""
+    from .changes import RevisionError
 
-    def git(*args: str) -> list[str]:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-        return proc.stdout.splitlines() if proc.returncode == 0 else []
+    def git(*args: str, check: bool = True) -> list[str]:
+        proc = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(root), *args], capture_output=True)
+        if proc.returncode != 0 and check:
+            reason = proc.stderr.decode("utf-8", errors="replace").strip() or "git 出错"
+            raise RevisionError(f"无法列出这次改动的文件（git {args[0]}）：{reason}")
+        return [name for name in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0") if name]
 
-    merge_base = git("merge-base", base, "HEAD")
+    merge_base = [line.strip() for line in git("merge-base", base, "HEAD", check=False)]
     start = merge_base[0] if merge_base else base
-    names = git("diff", "--name-only", "--relative", "--no-renames", start)
+    names = git("diff", "-z", "--name-only", "--relative", "--no-renames", start)
     # Files not yet added count where a clerk prepares data (a new photo, a new item); elsewhere an
     # untracked file (the diff's own report, a local build) is not part of any pull request.
     data = (f"{ORGS_DIR}/", f"{TOWN_DIR.as_posix()}/")
-    names += [n for n in git("ls-files", "--others", "--exclude-standard") if n.startswith(data)]
+    names += [n for n in git("ls-files", "-z", "--others", "--exclude-standard") if n.startswith(data)]
     return sorted(set(names))
 
 

@@ -833,6 +833,28 @@ def test_a_new_organization_is_the_town_offices(town: Town, cli_run) -> None:
     assert cli_run("diff", "main", "--root", str(repo.root), "--author", OFFICE).code == 0
 
 
+def test_a_chinese_photo_name_is_in_the_clerks_folder(repo: Town, cli_run) -> None:
+    """git quotes non-ASCII names ("organizations/a-cun/photos/\\344..."): read as written, they stay the clerk's."""
+    from tools_photo import jpeg
+
+    repo.write("organizations/a-cun/photos/会议 照片.jpg", jpeg())
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "photo")
+    _git(repo.root, "branch", "-f", "base", "HEAD~1")
+    result = cli_run("diff", "base", "--root", str(repo.root), "--today", "2026-11-26", "--author", "clerk", "--format", "json")
+    payload = json.loads(result.out)
+    assert [a["paths"] for a in payload["verdict"]["areas"]] == [["organizations/a-cun/photos/会议 照片.jpg"]]
+    assert "path-not-yours" not in result.out
+
+
+def test_a_git_failure_fails_the_verdict_instead_of_judging_no_files(repo: Town) -> None:
+    from generator.changes import RevisionError
+    from generator.verdict import changed_files
+
+    with pytest.raises(RevisionError, match="无法列出这次改动的文件"):
+        changed_files(repo.root, "no-such-branch")
+
+
 def test_the_summary_never_contradicts_the_errors(repo: Town, cli_run) -> None:
     """A deleted tombstone changes nothing visible in the snapshot, and is an error: no "不影响公开网站" above it."""
     path = repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
