@@ -394,8 +394,8 @@ def _installs(script: str) -> str:
             line = PIP_LINE.sub(pip, line)
         elif "python -m venv" in line:
             line = VENV_LINE.sub(venv, line)
-        elif "pip install" in line or "gh pr comment" in line:
-            continue  # the test environment has party365 installed; the comment needs GitHub
+        elif "pip install" in line or "gh pr comment" in line or "gh api" in line:
+            continue  # the test environment has party365 installed; the comment and the commit status need GitHub
         lines.append(line)
     return "\n".join(lines)
 
@@ -407,8 +407,7 @@ def run_github_workflow(root: Path, event: str = "pull_request", *, deciding_onl
     environment and install (offline), and artifact uploads. Left out, needing GitHub itself:
     setup-python, installing the pull request's own code with pip (the test environment's
     party365 is that code) and the comment's `gh` call. A checkout without a path is `root` itself.
-    `root` is the repository with `main` and the pull request's branch checked out (also as
-    refs/pull/7/head). `deciding_only` leaves out the steps that cannot fail the run
+    `root` is the repository with `main` and the pull request's branch checked out. `deciding_only` leaves out the steps that cannot fail the run
     (continue-on-error: the preview build, its screenshots, the comment)."""
     import yaml
 
@@ -422,8 +421,8 @@ def run_github_workflow(root: Path, event: str = "pull_request", *, deciding_onl
         workspace.mkdir()
     artifacts = workspace / "_artifacts"
     head = _git(root, "rev-parse", "HEAD").strip()
-    _git(root, "update-ref", "refs/pull/7/head", head)
     context = {
+        "github.event.pull_request.head.sha": head,
         "github.event_name": event,
         "github.base_ref": "main",
         "github.event.pull_request.number": "7",
@@ -717,6 +716,11 @@ def test_a_pull_request_that_patches_the_checker_is_judged_by_the_main_branch(to
     runs = "\n".join(step.get("run", "") for step in verdict["steps"])
     assert 'bin/pip" install -q -c trusted/constraints.txt ./trusted' in runs and "-e ." not in runs  # the main branch's code, a copy
     assert "--root ../pr" in runs and "${{" not in runs  # the pull request's files as data; event fields through env only
+    assert verdict["permissions"] == {"contents": "read", "pull-requests": "write", "statuses": "write"}
+    assert 'context="party365/结论"' in runs and "statuses/$SHA" in runs  # the verdict on the head commit branch protection reads
+    assert [s["with"]["ref"] for s in verdict["steps"] if s.get("with", {}).get("path") == "pr"] == [
+        "${{ github.event.pull_request.head.sha }}"
+    ]
 
 
 def yaml_of(path: Path):
