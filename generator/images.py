@@ -29,7 +29,6 @@ import math
 import multiprocessing
 import os
 import shutil
-import tempfile
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -41,6 +40,7 @@ import PIL
 from PIL import Image, ImageCms, ImageFile, ImageOps, features
 
 from .diagnostics import Diagnostic, Severity
+from .filemodes import temp_dir
 from .loader import position
 from .machine import BuildEnvironmentError, environment_message
 from .project import Dataset
@@ -240,7 +240,7 @@ def _render_into_cache(source: str, final: str) -> Outcome:
     work: Path | None = None
     try:
         final_dir.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final_dir.parent))
+        work = temp_dir(final_dir.parent)  # the mode of mkdir(), not mkdtemp's 0700
         made = write_renditions(image, work)
         (work / "renditions.json").write_text(json.dumps(made), encoding="utf-8")
         try:

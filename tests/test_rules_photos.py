@@ -171,7 +171,8 @@ def test_validate_decodes_once_into_the_build_cache(town: Town, monkeypatch: pyt
 
 def test_validate_works_with_a_read_only_cache(town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
-    import tempfile
+
+    from generator import images
 
     _with_photo(town)
     town.write("organizations/a-cun/photos/a.jpg", jpeg((800, 600)))
@@ -179,8 +180,9 @@ def test_validate_works_with_a_read_only_cache(town: Town, monkeypatch: pytest.M
     def refuse(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(town.root / ".cache"))
 
-    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(images, "temp_dir", refuse)
     assert town.validate().errors == []  # the photo was decoded; only caching it failed
+    assert not list((town.root / ".cache").rglob("*.jpg"))  # nothing was cached
     whole = jpeg((800, 600), (0, 90, 0))
     town.write("organizations/a-cun/photos/a.jpg", whole[: len(whole) // 2])
     assert [d.rule for d in town.validate().errors] == ["photo-broken"]  # decoding still happens
