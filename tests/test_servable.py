@@ -3,10 +3,15 @@ site, whatever the umask of the build and the modes of the caches the site links
 
 from __future__ import annotations
 
+import html.parser
 import json
 import os
+import re
+import shutil
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 from sitetown import mkdocs_build, new_site_town
@@ -132,3 +137,182 @@ def test_a_linked_file_that_cannot_be_changed_is_replaced_by_a_readable_copy(tmp
     assert copy.read_bytes() == b"%PDF booklet" and stat.S_IMODE(copy.stat().st_mode) == 0o644
     assert not os.path.samefile(copy, cache) and stat.S_IMODE(cache.stat().st_mode) == 0o640
     assert [p.name for p in site.iterdir()] == ["booklet.pdf"]  # no temporary file left
+
+
+# ---- photo names as clerks write them: every URL to a rendition resolves ----
+
+PHOTO_NAMES = (
+    "微信图片_20261205093012.jpg",
+    "两农组织会议.jpg",
+    "会议 照片(1).jpg",
+    "会议（一）、照片.jpg",
+    "a#b.jpg",
+    "a?b.jpg",
+    "a, b.jpg",
+    "50%.jpg",
+    "%E4%BC%9A.jpg",
+    "a&b=c;d.jpg",
+    'it\'s "ok".jpg',
+    "+ [x] {z} @ ~ ^ `!`.jpg",
+    ".hidden.jpg",
+)
+
+
+def _photo_entries(names: tuple[str, ...], indent: str) -> str:
+    return "".join(
+        f"{indent}- file: {json.dumps('photos/' + name, ensure_ascii=False)}\n{indent}  alt: 照片{i}\n{indent}  consent: true\n"
+        for i, name in enumerate(names)
+    )
+
+
+def _photo_town(root: Path) -> Path:
+    from conftest import PLAN_YML, REPO, TOWN_YML, Town, disclosure_md
+    from tools_photo import jpeg
+
+    town = Town(root)
+    town.write("content/_town/town.yml", TOWN_YML)
+    town.write("content/_town/plan.yml", PLAN_YML)
+    town.write("content/_town/holidays.yml", (REPO / "content/_town/holidays.yml").read_text(encoding="utf-8"))
+    town.write("content/_town/collections/ceshi.yml", COLLECTION)
+    brand = (
+        "brand:\n  name: 照片名\n  slogan: 口号\n  model: 美丽和谐型\n  batch: 一期\n  level: 镇级\n  idea: 理念\n"
+        "  practices:\n    - title: 做法\n      text: 内容\n  results: 成效\n  photos:\n" + _photo_entries(PHOTO_NAMES, "    ")
+    )
+    town.add_org("taoyuan-cun", brand=brand)
+    for i, name in enumerate(PHOTO_NAMES):
+        town.write(f"organizations/taoyuan-cun/photos/{name}", jpeg((1000, 750), (i * 19 % 256, 120, 200 - i * 11)))
+    town.write(
+        "organizations/taoyuan-cun/disclosures/2026-11-02-huiyi.md",
+        disclosure_md("志愿服务活动", extra="photos:\n" + _photo_entries(PHOTO_NAMES[:4], "  ")),
+    )
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("overrides", "content/guide", "content/schema"):
+        shutil.copytree(REPO / folder, root / folder)
+    result = mkdocs_build(root, root / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _photo_town(tmp_path_factory.mktemp("photo-names"))
+
+
+class _Links(html.parser.HTMLParser):
+    """Every URL of a page that can point at a photo: img/source src and srcset, a href."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []  # (where, URL)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag in ("img", "source") and "srcset" in values:
+            for candidate in values["srcset"].split(","):  # the srcset grammar: a URL, whitespace, a descriptor
+                parts = candidate.split()
+                assert len(parts) == 2 and re.fullmatch(r"\d+w", parts[1]), f"broken srcset candidate: {candidate!r}"
+                self.urls.append((f"{tag} srcset", parts[0]))
+        if tag == "img":
+            self.urls.append(("img src", values["src"]))
+        if tag == "a" and "href" in values:
+            self.urls.append(("a href", values["href"]))
+
+
+def _photo_urls(site: Path) -> dict[str, list[tuple[str, str]]]:
+    """Page -> (where, URL) of every URL on it that leads into photos/."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith("admin/"):
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        base = "https://example.org/" + rel
+        for where, url in parser.urls:
+            if urlsplit(urljoin(base, url)).path.startswith("/photos/") or "photos/" in url:
+                found.setdefault(rel, []).append((where, url))
+    return found
+
+
+def test_every_photo_url_resolves_to_a_file_of_the_site(photo_site: Path) -> None:
+    urls = _photo_urls(photo_site)
+    brand_page = next(page for page in urls if page.startswith("pinpai/taoyuan-cun/"))
+    assert {where for where, _ in urls[brand_page]} == {"img src", "img srcset", "source srcset", "a href"}
+    problems = []
+    for page, found in urls.items():
+        base = "https://example.org/" + page
+        for where, url in found:
+            parts = urlsplit(urljoin(base, url))
+            target = photo_site / unquote(parts.path).lstrip("/")
+            if parts.query or parts.fragment or not target.is_file() or any(c in url for c in " \"'<>#?,"):
+                problems.append(f"{page} {where}: {url}")
+    assert problems == []
+    shown = {unquote(urlsplit(urljoin("https://example.org/" + brand_page, u)).path) for w, u in urls[brand_page] if w == "img src"}
+    assert len(shown) == len(PHOTO_NAMES)  # one picture per photo, none lost to a clash of names
+    assert (photo_site / "anli" / "ceshi.pdf").is_file()  # the booklet embeds them from the cache
+
+
+def test_photo_urls_are_readable(photo_site: Path) -> None:
+    """The rendition file names keep the Chinese of the clerk's name (percent-encoded in the URL)
+    and turn what a URL or a srcset cannot carry into '-'."""
+    names = sorted(p.name for p in (photo_site / "photos" / "taoyuan-cun").iterdir())
+    for stem in ("微信图片_20261205093012", "两农组织会议", "会议-照片-1", "会议-一-照片", "a-b", "50", "E4-BC-9A", "it-s-ok", "hidden"):
+        assert any(n.startswith(f"{stem}-") for n in names), (stem, names)
+    assert all(re.fullmatch(r"[\w.-]+", n) and not n.startswith((".", "-")) for n in names), names
+    page = (photo_site / "pinpai" / "taoyuan-cun" / "index.html").read_text(encoding="utf-8")
+    assert quote("两农组织会议-") in page and "两农组织会议-" not in page  # in URLs the Chinese is percent-encoded
+
+
+@pytest.fixture(scope="module")
+def photo_server(photo_site: Path) -> Iterator[str]:
+    from test_browser import serve
+
+    yield from serve(photo_site)
+
+
+def test_every_photo_loads_in_chromium(photo_server: str) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        failed: list[str] = []
+        for width in (390, 1280):  # a phone and a desktop pick different srcset candidates
+            page = browser.new_page(viewport={"width": width, "height": 844})
+            page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            page.on("requestfailed", lambda r: failed.append(f"failed {r.url} {r.failure}"))
+            for path in ("pinpai/taoyuan-cun/", "dangwu/taoyuan-cun/"):
+                page.goto(photo_server + path)
+                page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+                page.wait_for_function("[...document.images].every(i => i.complete)", timeout=15000)
+                shown = page.evaluate("[...document.images].map(i => [i.currentSrc, i.naturalWidth])")
+                assert len(shown) >= 4 and [s for s in shown if s[1] == 0] == [], path
+                statuses = page.evaluate(
+                    "Promise.all([...document.querySelectorAll('a.p365-zoom')].map(a => fetch(a.href)"
+                    ".then(r => r.arrayBuffer().then(body => [a.href, r.status, body.byteLength]))))"
+                )
+                assert statuses and [s for s in statuses if s[1] != 200 or not s[2]] == [], path  # the full-size photos
+            page.locator("a.p365-zoom").nth(2).click()  # the lightbox shows the full-size photo
+            page.wait_for_function("document.querySelector('dialog.p365-lightbox img').complete")
+            assert page.evaluate("document.querySelector('dialog.p365-lightbox img').naturalWidth") > 0
+            assert failed == []
+            page.close()
+        browser.close()
+
+
+def test_the_review_links_a_photo_by_its_encoded_url() -> None:
+    """`party365 diff --format markdown` links the preview of a photo named by a clerk as a URL."""
+    from generator.changes import Change, PhotoChange, PhotoState, render_markdown
+    from generator.images import PhotoSet, Rendition
+
+    photo = PhotoSet("ab" * 32, Path("会议 照片(1).jpg"), "a-cun", "会议 照片(1)", "", "", "")
+    preview = photo.dest(Rendition(960, 720, "jpg", Path("x")))
+    assert preview == "photos/a-cun/会议-照片-1-ababababab-960.jpg"
+    change = Change(photos_added=[("a-cun", "photos/会议 照片(1).jpg")])
+    change.photo_states[("a-cun", "photos/会议 照片(1).jpg")] = PhotoChange(
+        "a-cun", "photos/会议 照片(1).jpg", None, PhotoState("k", preview)
+    )
+    markdown = render_markdown(change)
+    assert f"- a-cun/photos/会议 照片(1).jpg [预览]({quote(preview)})\n" in markdown
