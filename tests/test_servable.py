@@ -67,9 +67,10 @@ def test_a_build_under_umask_077_is_readable_by_others(built: dict[int, Path]) -
 
 
 def test_caches_are_as_private_as_the_umask_says(built: dict[int, Path]) -> None:
-    """A cache entry gets the mode open() and mkdir() give under the umask, never mkstemp's 0600:
-    under 022 the booklet in the PDF cache is readable by others before any site links it; under
-    077 what the site does not publish (the content and page caches) stays private."""
+    """A cache entry gets the mode open() and mkdir() give under the umask, not mkstemp's 0600 or
+    mkdtemp's 0700: under 022 every cache file and folder is readable by others (the page cache
+    and the photo entries' folders were not); under 077 what the site does not publish (the
+    content and page caches) stays private."""
     cache = built[0o022].parent / ".cache" / "party365"
     assert not_servable(cache) == []
     private = built[0o077].parent / ".cache" / "party365"
