@@ -28,12 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from .filemodes import temp_file
 
 CACHE_DIR = Path(".cache") / "party365" / "content"  # beside .cache/party365/photos
 FORMAT = 2  # the layout of a store file
@@ -125,13 +126,12 @@ class Store:
         tmp = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
+            fd, tmp = temp_file(self.file.parent, suffix=".json")  # as any other file of the build (umask)
             # dumps, not dump: only the one-shot encoder is the C one (json.dump to a stream is pure Python, 10x slower)
             store = {"fingerprint": self.fingerprint, "generation": generation, "used": used, "entries": entries}
             text = json.dumps(store, ensure_ascii=False, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 stream.write(text)
-            os.chmod(tmp, 0o644)  # as any other file of the build (mkstemp makes it private)
             os.replace(tmp, self.file)  # atomic: a concurrent build reads the old file or this one
             tmp = None
             for stale in self.file.parent.glob(f"{self.file.name.split('-')[0]}-*.json"):

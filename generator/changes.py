@@ -30,7 +30,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity, format_text
 from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
 from .project import ORGS_DIR, TOWN_DIR, Dataset
-from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, web_photos
+from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, url_path, web_photos
 from .schema import Notice
 from .valid import AnyItem, ValidOrg
 from .validate import Result, validate
@@ -613,7 +613,7 @@ def _verdict(change: Change) -> str:
 
 
 def _md_entry(e: Entry) -> list[str]:
-    links = "".join(f" [{label}]({path})" for label, path in e.links)
+    links = "".join(f" [{label}]({url_path(path)})" for label, path in e.links)
     lines = [f"- {e.text}{links}"]
     lines += [f"  - {d.strip()}" if not d.startswith("  ") else f"    - {d.strip()}" for d in e.details]
     return lines

@@ -28,8 +28,9 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import shutil
-import tempfile
+import unicodedata
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -41,6 +42,7 @@ import PIL
 from PIL import Image, ImageCms, ImageFile, ImageOps, features
 
 from .diagnostics import Diagnostic, Severity
+from .filemodes import temp_dir
 from .loader import position
 from .machine import BuildEnvironmentError, environment_message
 from .project import Dataset
@@ -86,6 +88,25 @@ class Rendition:
     file: Path  # in the cache
 
 
+_NOT_IN_NAME = re.compile(r"[^\w.-]+")  # \w: letters and digits of every script (Chinese stays), and _
+NAME_BYTES = 150  # the rendition's name part from the photo's: room for "-<key>-1600.webp" under 255 bytes
+
+
+def web_name(stem: str) -> str:
+    """The part of a rendition's file name taken from the photo's (会议 照片(1) → 会议-照片-1).
+
+    Letters and digits of any script, "_", "-" and "." are kept; every run of anything else
+    (spaces, # ? , % & = ; + quotes brackets, full-width punctuation) becomes one "-". Such names
+    need no escaping in a srcset (where ", " and spaces separate candidates) nor on any host (no
+    "?" for Windows, no leading "." that servers hide), and read as the clerk named the photo.
+    The content key beside it keeps two photos whose names differ only there apart."""
+    name = _NOT_IN_NAME.sub("-", unicodedata.normalize("NFC", stem))
+    name = re.sub(r"-{2,}", "-", name).strip("-.")
+    while len(name.encode()) > NAME_BYTES:
+        name = name[:-1]
+    return name.rstrip("-.") or "photo"
+
+
 @dataclass(frozen=True)
 class PhotoSet:
     """One source photo with its renditions, as a page shows it."""
@@ -100,7 +121,8 @@ class PhotoSet:
     renditions: tuple[Rendition, ...] = ()
 
     def dest(self, rendition: Rendition) -> str:
-        return f"photos/{self.slug}/{self.stem}-{self.key[:10]}-{rendition.width}.{rendition.ext}"
+        """The rendition's path in the site (a file name: links to it go through `publication.url_path`)."""
+        return f"photos/{self.slug}/{web_name(self.stem)}-{self.key[:10]}-{rendition.width}.{rendition.ext}"
 
     def of(self, ext: str) -> list[Rendition]:
         return [r for r in self.renditions if r.ext == ext]
@@ -240,7 +262,7 @@ def _render_into_cache(source: str, final: str) -> Outcome:
     work: Path | None = None
     try:
         final_dir.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final_dir.parent))
+        work = temp_dir(final_dir.parent)  # the mode of mkdir(), not mkdtemp's 0700
         made = write_renditions(image, work)
         (work / "renditions.json").write_text(json.dumps(made), encoding="utf-8")
         try:

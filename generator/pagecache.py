@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import digest, enabled
+from .filemodes import temp_file
 
 CACHE_DIR = Path(".cache") / "party365" / "pages"
 FORMAT = "1"
@@ -83,7 +83,7 @@ class PageCache:
         tmp = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=target.parent)
+            fd, tmp = temp_file(target.parent, suffix=".html")
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 stream.write(f"{token}\n{page}")
             os.replace(tmp, target)
@@ -108,7 +108,7 @@ class PageCache:
                 if path.stem not in self.used and path.stem not in before:
                     path.unlink(missing_ok=True)
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+            fd, tmp = temp_file(self.folder, suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 stream.write(json.dumps(sorted(self.used)))
             os.replace(tmp, listing)

@@ -12,7 +12,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .filemodes import temp_file
 from .images import PhotoReport, PhotoSet, is_rendition
 from .machine import BuildEnvironmentError, environment_message
 from .markup import render_markdown
@@ -286,7 +286,7 @@ def cached_pdf(html: str, cache_dir: Path) -> tuple[Path, bool]:
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+        fd, tmp = temp_file(target.parent, suffix=".pdf")  # the mode of open(), not mkstemp's 0600: the site links it
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
         os.replace(tmp, target)  # atomic: concurrent builds never see half a file

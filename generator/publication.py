@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from .loader import Document
 from .schema import Disclosure, Notice, Photo
@@ -36,6 +37,13 @@ INTERNAL_TITLE_WORDS = ("党内", "困难党员")
 
 
 # ------------------------------------------------------------------ URLs
+
+
+def url_path(path: str) -> str:
+    """A site path (or a relative one) as it goes into a URL: percent-encoded as UTF-8, '/' kept.
+    Every link the site writes to one of its files goes through here (`site.build.relative`),
+    so a photo named by a clerk (会议 照片.jpg) never breaks a src, srcset or href."""
+    return quote(path, safe="/")
 
 
 def org_url(slug: str) -> str:

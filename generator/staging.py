@@ -4,7 +4,9 @@ A build writes into a fresh staging directory beside the site directory; only wh
 complete is the staging directory switched with the published one, in one system call on Linux
 (`renameat2` with RENAME_EXCHANGE), by two renames elsewhere. A build killed at any moment, a
 full disk or a build error leaves the previous site exactly as it was; what a killed build
-left behind is removed by the next one.
+left behind is removed by the next one. Before the switch every file of the new site is made
+readable by all and every folder traversable (`filemodes.make_public`): a web server running as
+another user can serve it, whatever the umask of the build and the modes of the caches it links.
 
 No MkDocs here: the adapter calls `Staging.start()` when the build begins, `finish()` when
 MkDocs has written everything and `abandon()` when the build fails.
@@ -20,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .filemodes import make_public
 from .machine import environment_message
 
 _STAGING = ".{name}.building-"
@@ -87,9 +90,10 @@ class Staging:
         return self.staging
 
     def finish(self) -> None:
-        """Put the complete staging directory in place of the site directory."""
+        """Put the complete staging directory, readable by all, in place of the site directory."""
         staging, site = self.staging, self.site_dir
         try:
+            make_public(staging)
             if not site.exists():
                 os.replace(staging, site)
                 return

@@ -106,7 +106,8 @@ def new_site_town(root: Path) -> Town:
     return make_site_town(town)
 
 
-def mkdocs_build(root: Path, site_dir: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(root: Path, site_dir: Path, *, strict: bool = True, umask: int = -1) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of the town at `root` into `site_dir` (under `umask` when given)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     flags = ["--strict"] if strict else []
     return subprocess.run(
@@ -115,6 +116,7 @@ def mkdocs_build(root: Path, site_dir: Path, *, strict: bool = True) -> subproce
         text=True,
         env=env,
         check=False,
+        umask=umask,
     )
 
 

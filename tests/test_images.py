@@ -250,7 +250,7 @@ def _one_photo_town(town: Town):
     ("where", "code", "words"),
     [
         ("save", errno.ENOSPC, "磁盘已满"),
-        ("mkdtemp", errno.EROFS, "目录只读"),
+        ("temp_dir", errno.EROFS, "目录只读"),
         ("replace", errno.EACCES, "没有写入权限"),
         ("mkdir", errno.EPERM, "没有写入权限"),
     ],
@@ -259,8 +259,8 @@ def test_a_cache_that_cannot_be_written_is_the_machine_not_the_photo(
     town: Town, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, code: int, words: str
 ) -> None:
     import os
-    import tempfile
 
+    from generator import images
     from generator.images import BuildEnvironmentError
 
     result = _one_photo_town(town)
@@ -269,7 +269,7 @@ def test_a_cache_that_cannot_be_written_is_the_machine_not_the_photo(
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
-    target = {"save": (Image.Image, "save"), "mkdtemp": (tempfile, "mkdtemp"), "replace": (os, "replace"), "mkdir": (Path, "mkdir")}[where]
+    target = {"save": (Image.Image, "save"), "temp_dir": (images, "temp_dir"), "replace": (os, "replace"), "mkdir": (Path, "mkdir")}[where]
     monkeypatch.setattr(*target, fail)
     with pytest.raises(BuildEnvironmentError) as caught:
         prepare_photos(result.dataset, {"a-cun"}, cache)
@@ -298,8 +298,6 @@ def test_disk_full_stops_the_build_and_the_cli_with_one_chinese_message(town: To
 
 
 def test_a_pdf_cache_that_cannot_be_written_is_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
-
     from generator import printing
     from generator.images import BuildEnvironmentError
 
@@ -308,6 +306,6 @@ def test_a_pdf_cache_that_cannot_be_written_is_the_machine(tmp_path: Path, monke
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(printing, "temp_file", read_only)
     with pytest.raises(BuildEnvironmentError, match="目录只读"):
         printing.cached_pdf("<p>x</p>", tmp_path / "pdf")

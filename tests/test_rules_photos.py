@@ -52,6 +52,17 @@ def test_missing_photo_suggests_near_name(town: Town) -> None:
     assert (d.line, d.col) == (PHOTO_LINE, 13) and "photos/a.jpg" in d.fix
 
 
+def test_a_photo_name_cut_by_a_yaml_comment_gets_quotes_as_the_fix(town: Town) -> None:
+    """`file: photos/会议 #1.jpg`: YAML reads " #1.jpg" as a comment; the fix is the quoted name."""
+    _with_photo(town, "photos/会议 #1.jpg")
+    town.write("organizations/a-cun/photos/会议 #1.jpg", jpeg())
+    [d] = town.diagnostics("photo-missing")
+    assert (d.line, d.col) == (PHOTO_LINE, 13) and d.found == "photos/会议"
+    assert 'file: "photos/会议 #1.jpg"' in d.fix and "注释" in d.fix
+    _with_photo(town, '"photos/会议 #1.jpg"')  # as the fix says
+    assert [d for d in town.diagnostics() if d.rule.startswith("photo")] == []
+
+
 @pytest.mark.parametrize("file", ["../b-cun/photos/x.jpg", "/etc/passwd", "photos/link.jpg"])
 def test_photo_outside_the_folder(town: Town, file: str) -> None:
     town.add_org("b-cun")
@@ -171,7 +182,8 @@ def test_validate_decodes_once_into_the_build_cache(town: Town, monkeypatch: pyt
 
 def test_validate_works_with_a_read_only_cache(town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
-    import tempfile
+
+    from generator import images
 
     _with_photo(town)
     town.write("organizations/a-cun/photos/a.jpg", jpeg((800, 600)))
@@ -179,8 +191,9 @@ def test_validate_works_with_a_read_only_cache(town: Town, monkeypatch: pytest.M
     def refuse(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(town.root / ".cache"))
 
-    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(images, "temp_dir", refuse)
     assert town.validate().errors == []  # the photo was decoded; only caching it failed
+    assert not list((town.root / ".cache").rglob("*.jpg"))  # nothing was cached
     whole = jpeg((800, 600), (0, 90, 0))
     town.write("organizations/a-cun/photos/a.jpg", whole[: len(whole) // 2])
     assert [d.rule for d in town.validate().errors] == ["photo-broken"]  # decoding still happens

@@ -127,8 +127,13 @@ def _check_ref(entry: ValidOrg, doc: Document, loc: tuple[Any, ...], photo: Phot
         )
         return
     if not target.is_file():
-        near = suggest(entry.dir / "photos", Path(photo.file).name)
-        fix = f"是不是 photos/{near}？" if near else "把照片放进 photos/ 文件夹，并检查文件名（区分大小写）"
+        cut = commented_out(entry.dir / Path(photo.file).parent, Path(photo.file).name)
+        if cut:  # `file: photos/会议 #1.jpg`: YAML read " #1.jpg" as a comment
+            quoted = (Path(photo.file).parent / cut).as_posix().replace("\\", "\\\\").replace('"', '\\"')
+            fix = f'文件名里“空格+#”及后面的部分被 YAML 当成了注释：给路径加上英文双引号，写成 file: "{quoted}"'
+        else:
+            near = suggest(entry.dir / "photos", Path(photo.file).name)
+            fix = f"是不是 photos/{near}？" if near else "把照片放进 photos/ 文件夹，并检查文件名（区分大小写）"
         yield diag(rule="photo-missing", message="找不到照片文件", found=photo.file, fix=fix)
         return
     problem = _check_image(target)
@@ -162,6 +167,17 @@ class _Folder:
 
 
 _FOLDERS: dict[Path, _Folder] = {}
+
+
+def commented_out(folder: Path, name: str) -> str | None:
+    """The file of `folder` whose name is `name` followed by " #…": what YAML left of a photo
+    name with " #" in it (the rest was read as a comment), or None."""
+    index = _FOLDERS.get(folder)
+    if index is None:
+        index = _FOLDERS[folder] = _Folder(folder)
+    at = bisect.bisect_left(index.forward, name + " #")
+    found = index.forward[at] if at < len(index.forward) else ""
+    return found if found.startswith(name + " #") else None
 
 
 def suggest(folder: Path, name: str) -> str | None:

@@ -23,7 +23,7 @@ from ..charts import bar_chart
 from ..dates import quarter_label
 from ..images import PhotoReport, PhotoSet
 from ..progress import compute
-from ..publication import brand_url, org_url
+from ..publication import brand_url, org_url, url_path
 from ..schema import SHIQIANG, Basemap
 from ..svgmap import BANKUAI_STYLE, BaseMap, MapLine, MapPlace, MapPoint, MapRoute, draw, legend
 from ..templating import html_environment
@@ -88,11 +88,12 @@ def _md_text(value: str) -> Markup:
 
 
 def relative(from_dir: str, target: str) -> str:
-    """A link from a page at directory URL `from_dir` (e.g. "dangwu/a/") to `target`."""
+    """A link (a percent-encoded URL) from a page at directory URL `from_dir` (e.g. "dangwu/a/")
+    to the site path `target` (a file or a directory, never with a query or fragment)."""
     if target.endswith("/") or target == "":
         rel = posixpath.relpath(target.rstrip("/") or ".", from_dir.rstrip("/") or ".")
-        return "./" if rel == "." else rel + "/"
-    return posixpath.relpath(target, from_dir.rstrip("/") or ".")
+        return "./" if rel == "." else url_path(rel + "/")
+    return url_path(posixpath.relpath(target, from_dir.rstrip("/") or "."))
 
 
 def _environment() -> Environment:
