@@ -8,10 +8,13 @@ to show them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Protocol
+
+from .chars import show
 
 
 class Where(Protocol):
@@ -91,13 +94,15 @@ def _shorten(value: str, limit: int = 120) -> str:
 
 
 def format_text(d: Diagnostic) -> str:
-    """`path:line:col: 错误 [rule] message（发现：…）修改：…`"""
+    """`path:line:col: 错误 [rule] message（发现：…）修改：…`; a character that would make the line
+    lie in a terminal or CI log (a direction control, a control or invisible character, which data
+    can carry into paths and found values) is written out as ⟨U+202E⟩."""
     text = f"{d.path}:{d.line}:{d.col}: {d.severity.label} [{d.rule}] {d.message}"
     if d.found:
         text += f"（发现：{_shorten(d.found)}）"
     if d.fix:
         text += f" 修改：{d.fix}"
-    return text
+    return show(text)
 
 
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
@@ -116,7 +121,7 @@ def format_github(d: Diagnostic) -> str:
     kind = "error" if d.is_error else "warning"
     props = ",".join(
         [
-            f"file={_escape_github(d.path, prop=True)}",
+            f"file={_escape_github(show(d.path), prop=True)}",
             f"line={d.line}",
             f"col={d.col}",
             f"title={_escape_github(d.rule, prop=True)}",
@@ -127,7 +132,7 @@ def format_github(d: Diagnostic) -> str:
         body += f"（发现：{_shorten(d.found)}）"
     if d.fix:
         body += f" 修改：{d.fix}"
-    return f"::{kind} {props}::{_escape_github(body)}"
+    return f"::{kind} {props}::{_escape_github(show(body))}"
 
 
 def render_github(diagnostics: Iterable[Diagnostic]) -> str:
@@ -140,9 +145,15 @@ def to_json_obj(d: Diagnostic) -> dict[str, object]:
     return obj
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def render_json(diagnostics: Iterable[Diagnostic], summary: dict[str, object] | None = None) -> str:
     items = [to_json_obj(d) for d in sorted(diagnostics, key=Diagnostic.sort_key)]
     payload: dict[str, object] = {"diagnostics": items}
     if summary is not None:
         payload["summary"] = summary
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False)
+    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False)
+    if _SURROGATE.search(text):  # a file name that is not UTF-8: escaped, still JSON
+        text = json.dumps(payload, indent=2, sort_keys=False)
+    return text

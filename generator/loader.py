@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from . import cache
+from .chars import describe
 from .diagnostics import Diagnostic, Severity
 
 try:  # the C composer is several times faster; positions come out the same
@@ -197,6 +198,13 @@ def _read(file: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
         return None, [_error(display, Pos(1, 1), "file-unreadable", "无法读取文件", "", "检查文件是否存在、是否有读取权限")]
 
 
+# Control characters a text file must not hold: C0 but tab, line feed and carriage return, DEL and
+# the C1 controls (YAML itself refuses most of them, without saying where), the line and paragraph
+# separators (YAML ends a line at them, editors do not: every line number after one would be off)
+# and the noncharacters.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+
+
 def _normalized(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -209,19 +217,20 @@ def _decode_text(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [_undecodable(raw, display, exc.start)]
-    controls = [i for i, ch in enumerate(text) if ch < " " and ch not in "\t\n\r"]
+    controls = [m.start() for m in _CONTROL.finditer(text)]
     if controls and ("\x00" in text or len(controls) > max(3, len(text) // 100)):
         return None, [_not_text(raw, display, len(text[: controls[0]].encode()))]
     if controls:
         at = controls[0]
         line = text.count("\n", 0, at) + 1
+        found = _byte(line, text[at].encode()) if text[at].isascii() else f"第 {line} 行的字符"
         return None, [
             _error(
                 display,
                 Pos(line, at - (text.rfind("\n", 0, at) + 1) + 1),
                 "file-encoding",
                 "文件里有看不见的控制字符",
-                _byte(line, text[at].encode()),
+                f"{found}（{describe(text[at])}）",
                 "删掉这一处再重新输入（常见于从 Word 或网页复制的内容）",
             )
         ]
@@ -746,7 +755,7 @@ _BUILDERS: dict[str, Callable[[str, str | None, list[Diagnostic]], Document]] = 
 
 
 def cache_inputs() -> str:
-    return f"pyyaml={yaml.__version__} libyaml={yaml.__with_libyaml__}" + cache.source_of("loader", "diagnostics")
+    return f"pyyaml={yaml.__version__} libyaml={yaml.__with_libyaml__}" + cache.source_of("loader", "diagnostics", "chars")
 
 
 def _load(kind: str, file: Path, display: str) -> Document:

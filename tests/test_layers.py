@@ -1,7 +1,7 @@
 """The architecture as layers: a module imports only from its own layer or the ones below.
 
-0  diagnostics, dates, machine, staging,    records, calendars, the machine's errors, file modes
-   filemodes
+0  diagnostics, dates, machine, staging,    records, calendars, the machine's errors, file modes,
+   filemodes, chars                        characters that make text lie
 1  loader                                   files → data with positions
 2  schema, project, valid                   the contract; a town's files found and loaded; its typed valid part
 3  publication, markup, standards           what is public; Markdown → safe HTML; the plan's standards
@@ -21,7 +21,7 @@ from pathlib import Path
 from conftest import REPO
 
 LAYERS = {
-    "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0, "cache": 0, "filemodes": 0,
+    "diagnostics": 0, "dates": 0, "machine": 0, "staging": 0, "cache": 0, "filemodes": 0, "chars": 0,
     "loader": 1, "pagecache": 1,
     "schema": 2, "project": 2, "valid": 2,
     "publication": 3, "markup": 3, "standards": 3, "templating": 3, "cjk": 3,

@@ -6,9 +6,22 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import audience, basemap, brands, compliance, content, notices, photos, placeholders, privacy, refs, schema
+from . import audience, basemap, brands, compliance, content, hidden, notices, photos, placeholders, privacy, refs, schema
 
-MODULES: tuple[ModuleType, ...] = (schema, privacy, content, photos, notices, audience, refs, basemap, brands, compliance, placeholders)
+MODULES: tuple[ModuleType, ...] = (
+    schema,
+    hidden,
+    privacy,
+    content,
+    photos,
+    notices,
+    audience,
+    refs,
+    basemap,
+    brands,
+    compliance,
+    placeholders,
+)
 
 LOADER_RULES = {
     "yaml-syntax": "YAML 语法错误",

@@ -7,10 +7,12 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+from ..chars import HIDDEN_RE, describe, show
 from ..diagnostics import Diagnostic, Severity
-from ..loader import Document, locate, position
+from ..loader import Document, position
 from ..project import Dataset
 from ..schema import SLUG_RE
 
@@ -29,27 +31,49 @@ RESERVED_SLUGS = frozenset(
     }
 )  # fmt: skip
 
-# Characters a reader cannot see: zero-width, joiners, BOM, bidi controls, variation selectors,
-# soft hyphen, invisible operators and tag characters. In a name they only hide a difference.
-INVISIBLE_RE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff\U000e0100-\U000e01ef]"
-)
+
+@cache
+def _spaces_and_marks() -> re.Pattern[str]:
+    """White space and combining marks (Unicode 16, from ICU): what a skeleton leaves out."""
+    import icu
+
+    ranges = icu.UnicodeSet("[[:M:][:White_Space:]]").ranges()
+    return re.compile("[" + "".join(f"\\U{ord(a):08x}-\\U{ord(b):08x}" for a, b in ranges) + "]")
+
+
+@cache
+def _spoof_checker() -> Any:
+    import icu
+
+    return icu.SpoofChecker()
+
+
+def plain_key(name: str) -> str:
+    """A name as written, up to the forms Unicode says are the same (NFKC: full-width and
+    half-width, compatibility forms), white space and case. Invisible characters stay."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def name_key(name: str) -> str:
-    """How two names are compared: NFKC (full-width and compatibility forms fold), invisible
-    characters removed, white space removed, case folded."""
-    folded = unicodedata.normalize("NFKC", INVISIBLE_RE.sub("", name))
-    return "".join(INVISIBLE_RE.sub("", folded).split()).casefold()
+    """How two names are compared: what a reader sees. Characters that make text lie are removed
+    (`generator.chars`), then NFKC, case folding and the confusable skeleton of Unicode TR39 (ICU's
+    SpoofChecker: Cyrillic а is Latin a, 0 is O, カ is 力), without white space and combining marks,
+    repeated until nothing changes."""
+    key = unicodedata.normalize("NFKC", HIDDEN_RE.sub("", name))  # case kept: З looks like 3, з does not
+    for _ in range(4):
+        skeleton = _spoof_checker().getSkeleton(0, key)
+        folded = plain_key(_spaces_and_marks().sub("", unicodedata.normalize("NFD", HIDDEN_RE.sub("", skeleton))))
+        if folded == key:
+            break
+        key = folded
+    return key
 
 
 RULES = {
     "slug-format": "组织文件夹名不是合法代号",
     "slug-reserved": "组织文件夹名和网站的栏目或保留名称相同（如 index、dangwu、assets）",
-    "name-invisible": "名称里有看不见的字符（零宽空格、方向控制符等）",
     "slug-reused": "文件夹名和已改名组织的旧代号重复（旧网址要保留跳转）",
-    "name-duplicate": "两个组织的全称相同（全角半角、空格、看不见的字符不算区别）",
+    "name-duplicate": "两个组织的全称相同，或名称冒充别的组织（形似的字、全角半角、空格、看不见的字符和附加符号都不算区别）",
     "item-date": "公开事项的 date 与文件名日期不一致",
     "geo-outside-town": "坐标不在全镇范围内",
     "ref-parent": "上级或下属党组织代号不存在，或是自己",
@@ -83,38 +107,53 @@ def _names(model: Any) -> list[tuple[tuple[Any, ...], str]]:
     return names
 
 
+_LABELS = {"name": "全称", "short_name": "简称", "brand.name": "品牌名称"}
+
+
+def _differing(name: str, other: str) -> str:
+    """The characters of `name` that `other` does not have, with their codes: what to look at."""
+    odd = [c for c in dict.fromkeys(name) if c not in other and not c.isspace()]
+    return "、".join(_one(c) for c in odd[:4])
+
+
+def _one(c: str) -> str:
+    if HIDDEN_RE.match(c):
+        return describe(c)
+    shown = f"◌{c}" if unicodedata.category(c).startswith("M") else c  # a mark on a dotted circle, as charts show it
+    return f"“{shown}” U+{ord(c):04X}（{unicodedata.name(c, '未命名的字符')}）"
+
+
 def _check_names(ds: Dataset) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], tuple[str, str]] = {}
-    labels = {"name": "全称", "short_name": "简称", "brand.name": "品牌名称"}
+    """Full names are unique; no name (full, short or brand) looks the same as another
+    organization's name while being written with other characters: that is an impersonation.
+    Two short names written the same are fine (two 机关党支部)."""
+    seen: dict[str, list[tuple[str, str, str, str]]] = {}  # skeleton -> (slug, field, plain key, name)
     for slug, entry in ds.valid.orgs.items():
         for loc, name in _names(entry.model):
             field = ".".join(loc)
-            for match in INVISIBLE_RE.finditer(name):
-                pos = locate(entry.doc, match.group(), position(entry.doc.data, loc))
-                yield Diagnostic.at(
-                    entry.doc.path,
-                    pos,
-                    rule="name-invisible",
-                    message=f"{field}（{labels[field]}）里有看不见的字符",
-                    found=f"U+{ord(match.group()):04X} {unicodedata.name(match.group(), '控制字符')}",
-                    fix="删掉这个字符：把名称整行删掉后重新输入，不要从网页或聊天软件里复制",
-                )
-                break
-            if field != "name":
-                continue  # short and brand names may repeat (two 机关党支部); they cannot hide characters
-            key = (field, name_key(name))
-            if key in first and first[key][0] != slug:
-                other, other_field = first[key]
-                yield _diag(
-                    entry.doc,
-                    loc,
-                    rule="name-duplicate",
-                    message=f"{labels[field]}与 {other} 的{labels[other_field]}相同",
-                    found=name,
-                    fix="检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹",
-                )
+            key, plain = name_key(name), plain_key(name)
+            clash = next(
+                (
+                    (other, other_field, other_name)
+                    for other, other_field, other_plain, other_name in seen.get(key, [])
+                    if other != slug and ((field == other_field == "name") or other_plain != plain)
+                ),
+                None,
+            )
+            if clash is None:
+                seen.setdefault(key, []).append((slug, field, plain, name))
+                continue
+            other, other_field, other_name = clash
+            if plain == plain_key(other_name):
+                message = f"{_LABELS[field]}与 {other} 的{_LABELS[other_field]}相同"
+                fix = "检查是否复制了别的组织的 org.yml 忘了改名；同一组织只能有一个文件夹"
             else:
-                first.setdefault(key, (slug, field))
+                differing = _differing(name, other_name)
+                message = f"{_LABELS[field]}看起来和 {other} 的{_LABELS[other_field]}“{show(other_name)}”一样，用的却是别的字符" + (
+                    f"：{differing}" if differing else ""
+                )
+                fix = "用键盘重新输入本组织的名称，不要从网页或聊天软件里复制；名称不能和别的组织的名称看起来一样"
+            yield _diag(entry.doc, loc, rule="name-duplicate", message=message, found=show(name), fix=fix)
 
 
 def _check_org_refs(ds: Dataset) -> Iterator[Diagnostic]:
