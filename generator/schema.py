@@ -97,6 +97,21 @@ MAINTAINER_PATTERN = r"^@?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,38}[A-Za-z0-9_])?$"
 MAINTAINER_RE = re.compile(MAINTAINER_PATTERN, re.ASCII)
 Maintainer = Annotated[str, Field(pattern=MAINTAINER_PATTERN, title="用户名", description="代码仓库（GitHub/GitLab/Gitee）的用户名")]
 
+# A telephone number as it is dialled: digits, spaces, hyphens and parentheses for grouping, a
+# leading + for the country code, and an extension after 转. Nothing else, so the number shown is
+# the number the tel: link dials (no direction controls, no letters, no full-width digits).
+PHONE_PATTERN = r"^\+?[0-9(][0-9 ()-]*[0-9](?: ?转 ?[0-9]{1,6})?$"
+Phone = Annotated[
+    str,
+    Field(pattern=PHONE_PATTERN, description="只写半角数字，可用空格、连字符和括号分组，如 0519-88881234；分机写在“转”后面"),
+]
+# An e-mail address in plain ASCII: what a mailto: link and every mail server take.
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,63}$"
+)
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN, description="半角英文字母、数字写的邮箱地址，如 dangjian@example.gov.cn")]
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -139,10 +154,12 @@ class _Model(BaseModel):
 class Contact(_Model):
     """对外公开的联系方式（会显示在网站上）。"""
 
-    phone: str | None = Field(None, title="办公电话", description="座机如 0519-88881234；手机号只能写在这里或异议渠道里")
+    phone: Phone | None = Field(
+        None, title="办公电话", description="座机如 0519-88881234，只写半角数字、空格、连字符和括号；手机号只能写在这里或异议渠道里"
+    )
     address: str | None = Field(None, title="办公地址")
     hours: str | None = Field(None, title="办公时间", description="例如 周一至周五 8:30-17:00")
-    email: str | None = Field(None, title="电子邮箱")
+    email: Email | None = Field(None, title="电子邮箱")
 
 
 class Location(_Model):
@@ -277,9 +294,9 @@ class Disclosure(_Model):
 class Objection(_Model):
     """公示期间反映意见的渠道（至少填一种）。"""
 
-    phone: str | None = Field(None, title="电话")
+    phone: Phone | None = Field(None, title="电话")
     address: str | None = Field(None, title="地址或信箱")
-    email: str | None = Field(None, title="电子邮箱")
+    email: Email | None = Field(None, title="电子邮箱")
     contact: str | None = Field(None, title="联系人")
 
 

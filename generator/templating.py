@@ -1,8 +1,8 @@
 """The Jinja2 environments of the site pages and the prints, made in one place.
 
 Both autoescape (text from the data is escaped once, by the template), fail on an undefined
-name, and share the filters a template needs: `cn_date` (2026年11月26日) and `markdown`
-(a clerk's Markdown as HTML cleaned by the allowlist of `generator.markup`).
+name, and share the filters a template needs: `cn_date` (2026年11月26日), `tel` (a phone's tel:
+link) and `markdown` (a clerk's Markdown as HTML cleaned by the allowlist of `generator.markup`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,16 @@ def cn_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+def tel_uri(phone: str) -> str:
+    """The tel: address of a phone number as the contract allows it (digits, spaces, hyphens,
+    parentheses, a leading +, an extension after 转): the same digits the page shows, the
+    extension as RFC 3966's `;ext=`."""
+    number, _, extension = phone.partition("转")
+    digits = "".join(c for c in number if c.isascii() and (c.isdigit() or c == "+"))
+    extension = "".join(c for c in extension if c.isascii() and c.isdigit())
+    return f"tel:{digits}" + (f";ext={extension}" if extension else "")
+
+
 def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> Environment:
     """An autoescaping environment over `generator/templates/<templates>`."""
     env = Environment(
@@ -31,5 +41,6 @@ def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> 
         keep_trailing_newline=keep_trailing_newline,
     )
     env.filters["cn_date"] = cn_date
+    env.filters["tel"] = tel_uri
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
     return env

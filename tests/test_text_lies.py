@@ -1,16 +1,18 @@
 """Text cannot lie (issue 22): what a reader sees is what the text is.
 
 Direction controls, control characters and invisible characters are refused in every field,
-body and file name, each at its line and column with its code; names are compared as a reader
-sees them (the TR39 confusable skeleton).
+body and file name, each at its line and column with its code; phone numbers and e-mail
+addresses hold only their own characters; names are compared as a reader sees them (the TR39
+confusable skeleton).
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
-from conftest import Town, disclosure_md, notice_md, org_yml
+from conftest import REPO, Town, disclosure_md, notice_md, org_yml
 
 from generator import chars
 from generator.diagnostics import Diagnostic, Severity, format_github, format_text
@@ -298,12 +300,14 @@ def test_markdown_fields_of_a_brand(town: Town) -> None:
 
 
 def test_the_right_to_left_override_phone(town: Town, cli_run) -> None:
-    """0519-<U+202E>8862 3107 shows as 0519-7013 2688 and dials 0519-8862 3107: refused at the character."""
+    """0519-<U+202E>8862 3107 shows as 0519-7013 2688 and dials 0519-8862 3107: refused twice, by the
+    contract (a phone holds digits) and by the text rule, at the character."""
     town.add_org("a-cun")
     objection = '  phone: "0519-\u202e8862 3107"\n  email: "dangjian\u202e@example.cn"\n'
     town.write("organizations/a-cun/notices/2026-11-23-x.md", notice_md("2026-11-23", "2026-11-30", objection=objection))
     path = "organizations/a-cun/notices/2026-11-23-x.md"
     assert _at(town, path, "text-bidi") == [(8, 16), (9, 19)]
+    assert _at(town, path, "schema-value") == [(8, 10), (9, 10)]
     result = cli_run("validate", str(town.root), "--today", "2026-11-26")
     assert result.code == 1 and "Traceback" not in result.out + result.err
     assert "\u202e" not in result.out + result.err  # the log itself never reorders
@@ -330,6 +334,114 @@ def test_validation_output_never_carries_the_character() -> None:
     )
     for line in (format_text(d), format_github(d).split("::", 2)[2]):
         assert chars.HIDDEN_RE.search(line) is None and "⟨U+202E⟩" in line and "⟨U+200B⟩" in line
+
+
+# ---------------------------------------------------------------- phones and e-mail addresses
+
+PHONES_OK = [
+    "0519-8865 0365",
+    "0519-88001234",
+    "051986366003",
+    "(0519)88001234",
+    "+86 519 8800 1234",
+    "13812345678",
+    "12345",
+    "0519-88001234 转 8012",
+    "0519-88001234转8012",
+]
+PHONES_BAD = [
+    "０５１９-88001234",  # full-width digits
+    "0519-88001234（办公室）",
+    "电话 0519-88001234",
+    "0519-88001234、88001235",
+    "O519-88001234",  # a letter O
+    "0519‐88001234",  # U+2010 hyphen
+    "0519\u00a088001234",  # no-break space
+    "0519-8862\u202e3107",
+    "0519-8862\u200b3107",
+    "0519-",
+    "138****1234",
+    "+86 519 8800 1234 ext. 12",
+]
+EMAILS_OK = ["dangjian@example.gov.cn", "a.b+c_d-e@qq.com", "12345678@163.com", "X@sub-domain.example.cn"]
+EMAILS_BAD = [
+    "党建@example.cn",
+    "dangjian@例子.cn",
+    "dang jian@x.cn",
+    "dangjian@example",
+    "dang\u200bjian@x.cn",
+    "ｄａｎｇ@x.cn",
+    "a@b@c.cn",
+    ".a@x.cn",
+    "a@-x.cn",
+    "dangjian@x.cn（办公室）",
+]
+
+
+def _objection(town: Town, field: str, value: str) -> list:
+    town.add_org("a-cun")
+    objection = f"  {field}: {json.dumps(value, ensure_ascii=False)}\n"
+    town.write("organizations/a-cun/notices/2026-11-23-x.md", notice_md("2026-11-23", "2026-11-30", objection=objection))
+    return _at(town, "organizations/a-cun/notices/2026-11-23-x.md", "schema-value")
+
+
+@pytest.mark.parametrize("phone", PHONES_OK)
+def test_phone_forms_clerks_write(town: Town, phone: str) -> None:
+    """Accepted, and the tel: link dials exactly the digits the page shows (the extension after 转)."""
+    from generator.templating import tel_uri
+
+    assert _objection(town, "phone", phone) == []
+    number, _, extension = phone.partition("转")
+    uri = tel_uri(phone)
+    assert uri == "tel:" + "".join(c for c in number if c in "+0123456789") + (f";ext={extension.strip()}" if extension else "")
+
+
+@pytest.mark.parametrize("phone", PHONES_BAD)
+def test_a_phone_holds_only_a_phone_number(town: Town, phone: str) -> None:
+    assert _objection(town, "phone", phone) == [(8, 10)]
+    d = next(d for d in town.diagnostics("schema-value"))
+    assert "电话号码" in d.message and "半角数字" in d.fix
+
+
+@pytest.mark.parametrize("email", EMAILS_OK)
+def test_email_addresses(town: Town, email: str) -> None:
+    """Accepted as written; the same address with a word after it is not an address."""
+    assert _objection(town, "email", email) == []
+    assert _objection(town, "email", email + " 党建办") == [(8, 10)]
+
+
+@pytest.mark.parametrize("email", EMAILS_BAD)
+def test_an_email_address_is_plain_ascii(town: Town, email: str) -> None:
+    assert _objection(town, "email", email) == [(8, 10)]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "ok"),
+    [("phone", v, True) for v in PHONES_OK]
+    + [("phone", v, False) for v in PHONES_BAD]
+    + [("email", v, True) for v in EMAILS_OK]
+    + [("email", v, False) for v in EMAILS_BAD],
+)
+def test_the_published_schema_says_the_same(field: str, value: str, ok: bool) -> None:
+    """An editor checking against content/schema/*.json gives the same verdict on contact and objection."""
+    from jsonschema import Draft202012Validator
+
+    from generator.schema import EMAIL_PATTERN, PHONE_PATTERN
+
+    for kind, where in (("org", "Contact"), ("notice", "Objection")):
+        schema = json.loads((REPO / f"content/schema/{kind}.schema.json").read_text(encoding="utf-8"))
+        node = {"$defs": schema["$defs"], **schema["$defs"][where]}
+        assert Draft202012Validator(node).is_valid({field: value}) is ok, (kind, value)
+        patterns = [option.get("pattern") for option in node["properties"][field]["anyOf"]]
+        assert (PHONE_PATTERN if field == "phone" else EMAIL_PATTERN) in patterns
+
+
+def test_the_tel_link_dials_what_the_page_shows() -> None:
+    from generator.templating import tel_uri
+
+    assert tel_uri("0519-8865 0365") == "tel:051988650365"
+    assert tel_uri("+86 519 8800 1234") == "tel:+8651988001234"
+    assert tel_uri("(0519)88001234 转 8012") == "tel:051988001234;ext=8012"
 
 
 # ---------------------------------------------------------------- names as a reader sees them
@@ -439,3 +551,19 @@ def test_hidden_phone_numbers_are_still_found(town: Town) -> None:
     town.write("organizations/a-cun/disclosures/2026-11-02-x.md", disclosure_md("两民工作", body="联系人 138\u200b1234\u200b5678。\n"))
     rules = sorted(d.rule for d in town.diagnostics() if d.path.endswith("x.md"))
     assert rules == ["privacy-mobile", "text-invisible", "text-invisible"]
+
+
+def test_the_demo_is_valid_under_the_new_rules() -> None:
+    """The demo town passes, and every phone in it is one the contract takes."""
+    import re
+
+    from conftest import TODAY
+
+    from generator.schema import PHONE_PATTERN
+    from generator.validate import validate
+
+    result = validate(REPO, TODAY)
+    assert [d for d in result.diagnostics if d.is_error] == []
+    phones = [org.model.contact.phone for org in result.dataset.valid.orgs.values() if org.model.contact.phone]
+    phones += [n.model.objection.phone for org in result.dataset.valid.orgs.values() for n in org.notices if n.model.objection.phone]
+    assert len(phones) > 100 and all(re.fullmatch(PHONE_PATTERN, p) for p in phones)

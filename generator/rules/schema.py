@@ -16,10 +16,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..chars import show
 from ..diagnostics import Diagnostic, Severity
 from ..loader import Document, Pos, YMap, position
 from ..project import Dataset, Item
-from ..schema import FILE_MODELS, MAINTAINER_PATTERN, NONEMPTY_PATTERN, REQUIRED_BY_SECTOR, SLUG_PATTERN, TIANDITU_KEY_PATTERN, json_schema
+from ..schema import (
+    EMAIL_PATTERN,
+    FILE_MODELS,
+    MAINTAINER_PATTERN,
+    NONEMPTY_PATTERN,
+    PHONE_PATTERN,
+    REQUIRED_BY_SECTOR,
+    SLUG_PATTERN,
+    TIANDITU_KEY_PATTERN,
+    json_schema,
+)
 from ..valid import ValidItem, ValidOrg, ValidTown
 
 RULES = {
@@ -142,6 +153,12 @@ _PATTERN_WORDS = {
         "每一项写一个 GitHub/GitLab/Gitee 用户名：只用英文字母、数字、连字符、下划线和点，"
         "不能有空格、汉字、顿号、逗号或斜杠；几个人就写几项，例如 maintainers: [lixiaohong, wangdeshun]",
     ),
+    PHONE_PATTERN: (
+        "电话号码",
+        "只写半角数字，可以用空格、连字符“-”和括号分组，国家代码前加“+”，分机写在“转”后面，例如 0519-8888 1234 或 "
+        "0519-88881234 转 8012；不要写字母、全角数字、说明文字或两个号码（第二个号码写在 address 或正文里）",
+    ),
+    EMAIL_PATTERN: ("电子邮箱地址", "只写一个邮箱地址，用半角英文字母、数字，例如 dangjian@example.gov.cn；不要加说明文字或空格"),
     r"^https?://\S+/$": ("网址", "写完整网址并以 / 结尾，例如 https://www.example.gov.cn/"),
     r"^#[0-9A-Fa-f]{6}$": ("颜色", '写 6 位十六进制颜色，例如 "#C8102E"（要加引号）'),
     "^[0-9]{4}$": ("四位年份", "年份写四位数字，例如 2027"),
@@ -163,7 +180,7 @@ def _show(value: Any) -> str:
         return "[…]"
     if isinstance(value, float) and not math.isfinite(value):
         return "超出范围的数字"
-    return str(value)
+    return show(str(value))
 
 
 def _misspelt(kind: str, doc: Document, loc: tuple[Any, ...]) -> str | None:
