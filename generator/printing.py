@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .chars import strip_hidden
 from .filemodes import temp_file
 from .images import PhotoReport, PhotoSet, is_rendition
 from .machine import BuildEnvironmentError, environment_message
@@ -85,7 +86,7 @@ def booklet_title(collection: Collection) -> str:
 def booklet_html(ds: Dataset, collection_id: str, photos: PhotoReport, *, demo: bool) -> str:
     """The booklet as one printable HTML document."""
     collection = ds.valid.collections[collection_id]
-    return (
+    return strip_hidden(
         _env()
         .get_template("booklet.html.j2")
         .render(
@@ -169,7 +170,7 @@ def board_html(ds: Dataset, slug: str, size: str = "A3", photos: PhotoReport | N
         if not is_hidden(n) and n.model.start <= ds.today <= n.model.end
     ]  # fmt: skip
     notices.sort(key=lambda n: (n.model.end, n.name))
-    return (
+    return strip_hidden(
         _env()
         .get_template("board.html.j2")
         .render(
@@ -201,7 +202,12 @@ PDF_REVISION = 2  # what render_pdf does beyond PDF_OPTIONS (2: dc:language in t
 
 
 def render_pdf(html: str) -> bytes:
-    """Typeset with WeasyPrint; fonts come from the system (Debian: fonts-noto-cjk) and are embedded."""
+    """Typeset with WeasyPrint; fonts come from the system (Debian: fonts-noto-cjk) and are embedded.
+
+    The validator refuses direction controls, control and invisible characters in the data; the
+    HTML is cleaned of them here once more (`chars.strip_hidden`), so whatever reaches this
+    function never puts a character into the PDF's XML metadata (XMP) that XML cannot hold, and a
+    printed board never shows text in another order than it was written."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
@@ -209,7 +215,7 @@ def render_pdf(html: str) -> bytes:
             f"无法生成 PDF：WeasyPrint 或其依赖的 pango 库不可用（{exc}）。"
             "Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
         ) from exc
-    document = HTML(string=html, base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).render(**PDF_OPTIONS)
+    document = HTML(string=strip_hidden(html), base_url=str(Path.cwd()), url_fetcher=_rendition_fetcher()).render(**PDF_OPTIONS)
     _xmp_language(document.metadata)
     return document.write_pdf(**PDF_OPTIONS)
 
@@ -225,6 +231,12 @@ def _xmp_language(metadata: Any) -> None:
     rdf_ns, dc_ns = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/elements/1.1/"
 
     def with_language(*args: Any, **kwargs: Any) -> bytes:
+        for name in ("title", "description", "generator", "lang"):
+            if isinstance(getattr(metadata, name, None), str):
+                setattr(metadata, name, strip_hidden(getattr(metadata, name)))
+        for name in ("authors", "keywords"):
+            if isinstance(getattr(metadata, name, None), list):
+                setattr(metadata, name, [strip_hidden(v) if isinstance(v, str) else v for v in getattr(metadata, name)])
         rdf = ElementTree.fromstring(generate(*args, **kwargs))
         description = ElementTree.SubElement(rdf, f"{{{rdf_ns}}}Description", {f"{{{rdf_ns}}}about": ""})
         bag = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{dc_ns}}}language"), f"{{{rdf_ns}}}Bag")

@@ -3,13 +3,15 @@
 Direction controls, control characters and invisible characters are refused in every field,
 body and file name, each at its line and column with its code; phone numbers and e-mail
 addresses hold only their own characters; names are compared as a reader sees them (the TR39
-confusable skeleton).
+confusable skeleton); the prints never fail on a character.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from conftest import REPO, Town, disclosure_md, notice_md, org_yml
@@ -532,6 +534,57 @@ def test_a_hidden_character_in_a_name_is_named(town: Town, ch: str) -> None:
     [d] = town.diagnostics("name-invisible")
     assert (d.line, d.col) == (2, 14) and d.found == chars.describe(ch) and chars.describe(ch) in d.message
     assert [x for x in town.diagnostics() if x.rule.startswith("text-")] == []  # one report for one character
+
+
+# ---------------------------------------------------------------- the prints never fail
+
+
+def test_boards_refuses_a_control_character_without_a_traceback(town: Town, cli_run, tmp_path: Path) -> None:
+    town.write("organizations/a-cun/org.yml", org_yml().replace("name: 中共测试镇样板村委员会", 'name: "中共测试镇样板村委员会\\x01"'))
+    result = cli_run("boards", "--root", str(town.root), "--out", str(tmp_path / "boards"))
+    assert result.code == 1 and "Traceback" not in result.out + result.err
+    assert "organizations/a-cun/org.yml:2:19: 错误 [name-invisible]" in result.err and "没有生成公开栏" in result.err
+
+
+def test_a_board_past_the_validator_holds_no_hidden_character(town: Town, tmp_path: Path) -> None:
+    """Defence in depth: a town with errors dropped (as a validator bug would let it through)
+    prints; no character that makes text lie, or that XML cannot hold, reaches the HTML, the PDF
+    or its XML metadata."""
+    pypdf = pytest.importorskip("pypdf")
+    from generator import printing
+    from generator.validate import validate
+
+    every = "".join([*BIDI, *INVISIBLE, *CONTROL])
+    escaped = "".join(f"\\U{ord(c):08x}" for c in every)  # every character, as YAML escapes
+    town.write("organizations/a-cun/org.yml", org_yml().replace("name: 中共测试镇样板村委员会", f'name: "中共测试镇样板{escaped}村委员会"'))
+    town.write(
+        "organizations/a-cun/disclosures/2026-11-20-x.md", disclosure_md("两民工作", body="正文&#1;&#x202E;&#xFFFF;" + "".join(RAW) + "\n")
+    )
+    ds = validate(town.root).dataset
+    assert every in ds.valid.orgs["a-cun"].model.name  # the model holds them: only the output guards
+    html = printing.board_html(ds, "a-cun", "A4")
+    assert chars.HIDDEN_RE.search(html.replace("\r", "")) is None and "中共测试镇样板村委员会党务公开栏" in html
+    pdf = printing.render_pdf(html)
+    (tmp_path / "board.pdf").write_bytes(pdf)
+    reader = pypdf.PdfReader(str(tmp_path / "board.pdf"))
+    assert reader.metadata is not None and reader.metadata.title == "中共测试镇样板村委员会党务公开栏"
+    packet = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    xmp = ElementTree.fromstring(packet[packet.index(b"<x:xmpmeta") : packet.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")])
+    assert [
+        li.text
+        for li in xmp.iter("{http://purl.org/dc/elements/1.1/}title")
+        for li in li.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li")
+    ] == ["中共测试镇样板村委员会党务公开栏"]
+
+
+def test_render_pdf_takes_any_character(tmp_path: Path) -> None:
+    """HTML that did not come through the templates (a title with controls, surrogates, noncharacters)."""
+    pytest.importorskip("weasyprint")
+    from generator import printing
+
+    nasty = "标题\x01\x1b\ud800\ufffe\U0010ffff\u202e"
+    pdf = printing.render_pdf(f'<html lang="zh-CN"><head><title>{nasty}</title></head><body><h1>{nasty}</h1></body></html>')
+    assert pdf.startswith(b"%PDF")
 
 
 # ---------------------------------------------------------------- what was there still works
