@@ -229,8 +229,8 @@ def _decode_text(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]
                 display,
                 Pos(line, at - (text.rfind("\n", 0, at) + 1) + 1),
                 "file-encoding",
-                "文件里有看不见的控制字符",
-                f"{found}（{describe(text[at])}）",
+                f"文件里有看不见的控制字符 {describe(text[at])}",
+                found,
                 "删掉这一处再重新输入（常见于从 Word 或网页复制的内容）",
             )
         ]

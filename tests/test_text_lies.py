@@ -593,10 +593,13 @@ def test_render_pdf_takes_any_character(tmp_path: Path) -> None:
 def test_raw_controls_are_refused_by_the_loader_where_they_stand(town: Town) -> None:
     town.write("organizations/a-cun/org.yml", org_yml().replace("  title: 党委书记", "  title: 党委\x85书记"))
     [d] = town.diagnostics("file-encoding")
-    assert (d.line, d.col) == (TITLE_LINE, 12) and "控制字符" in d.message and "U+0085" in d.found
+    assert (d.line, d.col) == (TITLE_LINE, 12) and "控制字符 U+0085" in d.message and "第 10 行" in d.found
     town.add_org("b-cun")
     town.write("organizations/b-cun/disclosures/2026-11-02-x.md", disclosure_md("两民工作", body="第一段\x9b。\n"))
     assert [(d.line, d.col) for d in town.diagnostics("file-encoding") if d.path.endswith("x.md")] == [(6, 4)]
+    town.write("organizations/b-cun/disclosures/2026-11-03-y.md", disclosure_md("两民工作", body="第一段\u2028第二段\ufdd0。\n"))
+    [d] = [d for d in town.diagnostics("file-encoding") if d.path.endswith("y.md")]
+    assert (d.line, d.col) == (6, 4) and "U+2028 行分隔符" in d.message
 
 
 def test_hidden_phone_numbers_are_still_found(town: Town) -> None:

@@ -135,11 +135,13 @@ def _nodes(data: Any, loc: tuple[Any, ...], out: list[tuple[Pos, str, tuple[Any,
 def _hits(doc: Document, nodes: list[tuple[int, str, tuple[Any, ...]]], front_end: int) -> list[_Hit]:
     text = doc.text
     found = [_Hit(m.start(), m.group()) for m in HIDDEN_RE.finditer(text)]
-    for m in _REFERENCE.finditer(text):
-        found.extend(_Hit(m.start(), ch, m.group()) for ch in _reference(m) if hidden_class(ch))
-    for offset, _, _ in nodes:
-        if offset < front_end and text.startswith('"', offset):
-            found.extend(_quoted_hits(text, offset))
+    if "&" in text:
+        for m in _REFERENCE.finditer(text):
+            found.extend(_Hit(m.start(), ch, m.group()) for ch in _reference(m) if hidden_class(ch))
+    if "\\" in text[:front_end]:
+        for offset, _, _ in nodes:
+            if offset < front_end and text.startswith('"', offset):
+                found.extend(_quoted_hits(text, offset))
     return sorted(found, key=lambda h: h.offset)
 
 
@@ -172,18 +174,19 @@ def _line_of(text: str, offset: int) -> str:
 
 
 def check_document(doc: Document, context: _Context) -> Iterator[Diagnostic]:
-    if not doc.text:
-        return
-    lines = _offsets(doc.text)
+    text = doc.text
+    front_end = len(text) - len(doc.body) if doc.body else len(text)
+    if not text or not (HIDDEN_RE.search(text) or "&" in text or "\\" in text[:front_end]):
+        return  # nearly every file: nothing to look at more closely
+    lines = _offsets(text)
     raw: list[tuple[Pos, str, tuple[Any, ...]]] = []
     _nodes(doc.data, (), raw)
     nodes = sorted(((lines[p.line - 1] + p.col - 1, what, loc) for p, what, loc in raw), key=lambda n: n[0])
     starts = [n[0] for n in nodes]
-    front_end = len(doc.text) - len(doc.body) if doc.body else len(doc.text)
     for hit in _hits(doc, nodes, front_end):
         at = bisect_right(starts, hit.offset) - 1
         owner = nodes[at] if at >= 0 and hit.offset < front_end else None
-        yield _diagnostic(doc, context, hit, owner, _pos(lines, hit.offset), _line_of(doc.text, hit.offset))
+        yield _diagnostic(doc, context, hit, owner, _pos(lines, hit.offset), _line_of(text, hit.offset))
 
 
 def _diagnostic(
@@ -247,9 +250,11 @@ def check_names(ds: Dataset) -> Iterator[Diagnostic]:
         for parent, dirs, files in os.walk(top, followlinks=False):
             dirs.sort()
             for name in dirs:
-                yield from _name_diagnostics(display_path(ds.root, Path(parent, name)) + "/", name, folder=True)
+                if HIDDEN_RE.search(name):
+                    yield from _name_diagnostics(display_path(ds.root, Path(parent, name)) + "/", name, folder=True)
             for name in sorted(files):
-                yield from _name_diagnostics(display_path(ds.root, Path(parent, name)), name, folder=False)
+                if HIDDEN_RE.search(name):
+                    yield from _name_diagnostics(display_path(ds.root, Path(parent, name)), name, folder=False)
 
 
 def check(ds: Dataset) -> Iterator[Diagnostic]:
