@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .chars import show
 from .diagnostics import Diagnostic, Severity, format_text
 from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
 from .project import ORGS_DIR, TOWN_DIR, Dataset
@@ -590,7 +591,7 @@ def render_text(change: Change) -> str:
                 lines += [f"      {d}" for d in e.details]
     lines += [format_text(d) for d in change.errors + change.invalid]
     lines.append(_verdict(change))
-    return "\n".join(lines)
+    return show("\n".join(lines))  # a value with a direction control cannot reorder the report
 
 
 # --- The conclusion: rendered by generator/verdict.py, the same verdict CI gives. ---
@@ -640,7 +641,7 @@ def render_markdown(change: Change) -> str:
         lines += [f"- `{d.path}:{d.line}:{d.col}` [{d.rule}] {d.message}。修改：{d.fix}" for d in change.errors + change.invalid]
         lines.append("")
     lines.append(_verdict(change))
-    return "\n".join(lines) + "\n"
+    return show("\n".join(lines)) + "\n"  # the pull request's comment shows a hidden character as ⟨U+202E⟩
 
 
 def render_json(change: Change) -> str:

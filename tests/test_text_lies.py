@@ -623,3 +623,19 @@ def test_the_demo_is_valid_under_the_new_rules() -> None:
     phones = [org.model.contact.phone for org in result.dataset.valid.orgs.values() if org.model.contact.phone]
     phones += [n.model.objection.phone for org in result.dataset.valid.orgs.values() for n in org.notices if n.model.objection.phone]
     assert len(phones) > 100 and all(re.fullmatch(PHONE_PATTERN, p) for p in phones)
+
+
+def test_the_change_report_shows_the_character(town: Town) -> None:
+    """`party365 diff`'s report (the pull request's comment) names a hidden character in a changed
+    field instead of letting it reorder the line a reviewer reads."""
+    from generator import changes
+    from generator.validate import validate
+
+    town.add_org("a-cun")
+    before = changes.snapshot(validate(town.root).dataset)
+    town.write(
+        "organizations/a-cun/org.yml", org_yml().replace("样板村委员会", "a-cun委员会").replace("  name: 王某某", "  name: 王\u202e某某")
+    )
+    change = changes.compare(before, changes.snapshot(validate(town.root).dataset), validate(town.root).dataset.today)
+    for report in (changes.render_markdown(change), changes.render_text(change)):
+        assert "王⟨U+202E⟩某某" in report and chars.HIDDEN_RE.search(report) is None
