@@ -1,8 +1,8 @@
 """Text cannot lie: no bidi controls, control characters or invisible characters anywhere.
 
 Every YAML file (org.yml, front matter, the town's data), every Markdown body and every file or
-folder name under organizations/ is read for the characters of `generator.chars`, in each form
-that puts one into the published text:
+folder name under organizations/ and content/ is read for the characters of `generator.chars`, in
+each form that puts one into the published text:
 
 - the character itself, wherever it stands in the file (values, keys, comments, bodies);
 - an escape of a double-quoted YAML string (`"\\u202e"`, `"\\x01"`, `"\\e"`, `"\\N"`, `"\\L"`);
@@ -12,7 +12,8 @@ that puts one into the published text:
 Each is reported at its own line and column with its code and name (U+202E 从右到左覆盖). In an
 organization's full name, short name or brand name the rule is `name-invisible` (names are also
 compared by skeleton, rules/refs.py); elsewhere `text-bidi`, `text-control` or `text-invisible`.
-Raw C0 and C1 control characters never get this far: the loader refuses the file (file-encoding).
+Raw C0 and C1 controls, DEL, U+2028/2029 and U+FFFE/FFFF never get this far: the loader refuses
+the file at the character (file-encoding); written as escapes or references they are text-control.
 """
 
 from __future__ import annotations
@@ -239,7 +240,7 @@ def _name_diagnostics(path: str, name: str, *, folder: bool) -> Iterator[Diagnos
             rule=_RULE.get(cls, "text-invisible"),
             message=f"{what_name}里第 {m.start() + 1} 个字符是{_WHAT.get(cls, '看不见的字符')} {describe(m.group())}{_WHY.get(cls, '')}",
             found=show(name),
-            fix="给它改名：删掉名称后用键盘重新输入，只用小写拼音、英文字母、数字和连字符",
+            fix="给它改名：把名称删掉后用键盘重新输入，不要从网页或聊天软件里复制文件名",
         )
 
 
