@@ -76,9 +76,9 @@ def make_site_town(town: Town) -> Town:
     )
     town.write(f"{org}/disclosures/2025-06-01-old.md", disclosure_md("两务公开", body="2025年的公开。\n"))
     town.write(f"{org}/notices/2026-11-23-fazhan.md", notice_md("2026-11-23", "2026-11-30").replace("title: 公示", "title: 发展党员公示甲"))
-    town.write(f"{org}/notices/2026-10-01-old.md", notice_md("2026-09-14", "2026-09-18").replace("title: 公示", "title: 往期公示乙"))
+    town.write(f"{org}/notices/2026-09-14-old.md", notice_md("2026-09-14", "2026-09-18").replace("title: 公示", "title: 往期公示乙"))
     town.write(
-        f"{org}/notices/2026-11-20-kunnan.md",
+        f"{org}/notices/2026-11-23-kunnan.md",
         notice_md("2026-11-23", "2026-11-27", kind="困难党员", extra="audience: 党内\n").replace("title: 公示", f"title: {HARDSHIP_TITLE}"),
     )
     town.write(
