@@ -62,7 +62,10 @@ class PublicItem:
     redacted: bool = False
     visibility: str = "public"
     fields: Fields = ()
-    body: str = ""
+    body: str = ""  # "" when redacted
+    start: dt.date | None = None  # notices: the period
+    end: dt.date | None = None
+    reason: str = ""  # the withdrawal's reason and date, as the tombstone shows them
 
 
 @dataclass(frozen=True)
@@ -153,17 +156,23 @@ def _period(m: Any) -> str:
 
 
 def item_fields(item: AnyItem) -> Fields:
+    """The fields of an item a change compares. A redacted item keeps only what its tombstone
+    shows (kind or category, dates, audience, the withdrawal): its title, channel, vote and
+    photos are the removed content, never repeated by a report."""
     m = item.model
-    pairs: list[tuple[str, Any]] = [("标题", m.title)]
+    redacted = bool(m.redact)
+    pairs: list[tuple[str, Any]] = [] if redacted else [("标题", m.title)]
     if isinstance(m, Notice):
         pairs += [("公示类型", m.kind), ("公示期", _period(m))]
         o = m.objection
-        pairs.append(("异议渠道", "；".join(_text(v) for v in (o.contact, o.phone, o.address, o.email) if v)))
+        if not redacted:
+            pairs.append(("异议渠道", "；".join(_text(v) for v in (o.contact, o.phone, o.address, o.email) if v)))
     else:
         pairs += [("日期", item.date), ("类别", m.category)]
-        if m.vote is not None:
+        if m.vote is not None and not redacted:
             pairs.append(("票决结果", f"赞成 {m.vote.agree}，反对 {m.vote.against}，弃权 {m.vote.abstain}"))
-        pairs.append(("照片", [p.file for p in m.photos]))
+        if not redacted:
+            pairs.append(("照片", [p.file for p in m.photos]))
     pairs.append(("公开范围", audience(item)))
     if m.withdrawn:
         pairs.append(("撤回", f"{m.withdrawn.date.isoformat()}：{m.withdrawn.reason}"))
@@ -178,20 +187,28 @@ def _item(slug: str, item: AnyItem, today: dt.date) -> PublicItem:
         visibility = "scheduled"
     else:
         visibility = "internal"
+    fields = item_fields(item)
+    redacted = bool(m.redact)
+    # A redacted item is what its tombstone shows: no title, no body, and a digest of its shown
+    # fields only (the removed text changing is no change to the site).
+    shown = json.dumps(fields, ensure_ascii=False) if redacted else item.doc.text
     return PublicItem(
         org=slug,
         kind=item.kind,
         stem=item.file.stem,
-        title=m.title,
+        title="" if redacted else m.title,
         date=item.date,
-        digest=hashlib.sha256(item.doc.text.encode()).hexdigest()[:16],
+        digest=hashlib.sha256(shown.encode()).hexdigest()[:16],
         withdrawn=is_hidden(item),
         path=item.doc.path,
         status=notice_status(m, today) if isinstance(m, Notice) else "",
-        redacted=bool(m.redact),
+        redacted=redacted,
         visibility=visibility,
-        fields=item_fields(item),
-        body=item.doc.body,
+        fields=fields,
+        body="" if redacted else item.doc.body,
+        start=m.start if isinstance(m, Notice) else None,
+        end=m.end if isinstance(m, Notice) else None,
+        reason=f"{m.withdrawn.reason}（{m.withdrawn.date.isoformat()}）" if m.withdrawn else "",
     )
 
 
@@ -325,6 +342,8 @@ _INTERNAL_KIND = {"notice": "公示", "disclosure": "事项"}
 
 def _item_line(item: PublicItem) -> str:
     kind = (_INTERNAL_KIND if item.visibility == "internal" else _KIND)[item.kind]
+    if item.redacted:  # its title is removed content
+        return f"{item.org}：{kind}（内容已删除，{item.date.isoformat()}）"
     return f"{item.org}：{kind}“{item.title}”（{item.date.isoformat()}）"
 
 
@@ -411,7 +430,8 @@ def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: A
 
 def _item_edit(old: PublicItem, new: PublicItem) -> Edit:
     if new.redacted and not old.redacted:  # personal data published by mistake: never repeat it here
-        redacted = FieldChange("删除内容", "", "redact: true，只保留“已撤回”记录")
+        why = new.reason or "没有写撤回原因"  # item-redact-reason refuses that
+        redacted = FieldChange("删除内容", "", f"redact: true，内容从网站上删除，只保留“已撤回：{why}”")
         return Edit(f"{new.org}：{_KIND[new.kind]}（{new.date.isoformat()}）", (redacted,), new)
     fields = list(_field_changes(old.fields, new.fields))
     if old.body != new.body and not new.redacted:

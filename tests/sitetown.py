@@ -66,7 +66,9 @@ def make_site_town(town: Town) -> Town:
     )
     town.write(
         f"{org}/disclosures/2026-11-06-redact.md",
-        disclosure_md("两民工作", extra="redact: true\n", body=REDACTED_TEXT + "\n").replace("title: 两民工作", f"title: {REDACTED_TEXT}"),
+        disclosure_md(
+            "两民工作", extra="withdrawn: {date: 2026-11-20, reason: 误发了个人信息}\nredact: true\n", body=REDACTED_TEXT + "\n"
+        ).replace("title: 两民工作", f"title: {REDACTED_TEXT}"),
     )
     town.write(
         f"{org}/disclosures/2026-11-07-vote.md",

@@ -71,7 +71,7 @@ def test_only_photos_of_published_visible_items_are_rendered(town: Town, tmp_pat
         "public": "",
         "internal": "audience: 党内\n",
         "withdrawn": "withdrawn: {date: 2026-11-10, reason: 发错了}\n",
-        "redacted": "redact: true\n",
+        "redacted": "withdrawn: {date: 2026-11-20, reason: 误发了个人信息}\nredact: true\n",
     }
     for name, extra in cases.items():
         town.write(f"organizations/a-cun/photos/{name}.jpg", _jpeg("red"))

@@ -87,7 +87,7 @@ def test_internal_items_never_reach_the_site(built: Path) -> None:
 def test_withdrawn_item_keeps_a_tombstone(built: Path) -> None:
     page = (built / "dangwu/taoyuan-cun/index.html").read_text(encoding="utf-8")
     assert 'id="2026-11-04-chehui"' in page and "已撤回：数据有误" in page
-    assert 'id="2026-11-06-redact"' in page and "已撤回：内容已删除" in page
+    assert 'id="2026-11-06-redact"' in page and "已撤回：误发了个人信息" in page  # redact needs a reason (item-redact-reason)
 
 
 def test_org_page_shows_its_items_votes_notices_and_archive(built: Path) -> None:

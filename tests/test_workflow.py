@@ -238,8 +238,39 @@ def test_diff_shows_a_withdrawal_and_redaction(full_repo: Town, cli_run) -> None
     _edit(full_repo, rel, "category: 党费\n", "category: 党费\nredact: true\n")
     _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
     text = _diff(full_repo, cli_run).out
-    assert "撤回的公开内容（1）：\n  - a-cun：公开事项（2026-11-02）\n      删除内容：（空） → redact: true，只保留“已撤回”记录\n" in text
+    assert (
+        "撤回的公开内容（1）：\n  - a-cun：公开事项（2026-11-02）\n"
+        "      删除内容：（空） → redact: true，内容从网站上删除，只保留“已撤回：金额有误（2026-11-25）”\n"
+    ) in text
     assert "身份证号" not in text and "第三季度党费" not in text  # nothing of a redacted item is repeated
+    for fmt in ("markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "金额有误" in out and "身份证号" not in out and "第三季度党费" not in out
+
+
+def test_diff_refuses_a_redaction_without_a_reason_and_never_repeats_the_content(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\nredact: true\n")
+    _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
+    text = _diff(full_repo, cli_run)
+    assert text.code == 1
+    assert f"{rel}:5:9: 错误 [item-redact-reason]" in text.out
+    assert "删除内容：（空） → redact: true，内容从网站上删除，只保留“已撤回：没有写撤回原因”" in text.out
+    for fmt in ("text", "markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "身份证号" not in out and "第三季度党费" not in out
+
+
+def test_editing_a_redacted_items_removed_text_is_no_change_and_repeats_nothing(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\nwithdrawn: {date: 2026-11-25, reason: 误发了个人信息}\nredact: true\n")
+    _git(full_repo.root, "commit", "-q", "-am", "redact")
+    _edit(full_repo, rel, "title: 第三季度党费", "title: 张三身份证号")
+    _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
+    for fmt in ("text", "markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "身份证号" not in out and "张三" not in out and "第三季度党费" not in out
+    assert "这次改动不影响公开网站。" in _diff(full_repo, cli_run).out
 
 
 def test_diff_refuses_deleting_a_tombstone(full_repo: Town, cli_run) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import audience, basemap, brands, compliance, content, notices, photos, placeholders, privacy, refs, schema
+from . import audience, basemap, brands, compliance, content, notices, photos, placeholders, privacy, refs, schema, withdrawal
 
-MODULES: tuple[ModuleType, ...] = (schema, privacy, content, photos, notices, audience, refs, basemap, brands, compliance, placeholders)
+MODULES: tuple[ModuleType, ...] = (
+    schema, privacy, content, photos, notices, withdrawal, audience, refs, basemap, brands, compliance, placeholders
+)  # fmt: skip
 
 LOADER_RULES = {
     "yaml-syntax": "YAML 语法错误",
