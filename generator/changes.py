@@ -10,6 +10,12 @@ decided by generator.publication, never here.
 A published record that disappears is an error, a withdrawn one (its tombstone is public)
 included: it must stay, marked `withdrawn` with a reason, or the organization's rename must be
 registered in renames.yml, so nothing published silently vanishes.
+
+A notice's period is what readers were told; once it matters it is not rewritten
+(`diff-notice-period`, `_period_error`): a notice that has started keeps its start, one that has
+ended keeps both dates, an open one may be extended but not shortened (that cuts the time left
+to object), and an upcoming one may move freely but not start before today (days on which it was
+not open cannot count). The fix is a withdrawal with a reason and a corrected notice.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Severity, format_text
 from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
+from .loader import Pos, position
 from .project import ORGS_DIR, TOWN_DIR, Dataset
 from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, web_photos
 from .schema import Notice
@@ -43,6 +50,7 @@ class RevisionError(Exception):
 
 
 Fields = tuple[tuple[str, str], ...]  # (Chinese label, value as shown), in display order
+_TOP = Pos(1, 1)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,8 @@ class PublicItem:
     start: dt.date | None = None  # notices: the period
     end: dt.date | None = None
     reason: str = ""  # the withdrawal's reason and date, as the tombstone shows them
+    start_at: Pos = _TOP  # notices: where the file writes start and end
+    end_at: Pos = _TOP
 
 
 @dataclass(frozen=True)
@@ -209,6 +219,8 @@ def _item(slug: str, item: AnyItem, today: dt.date) -> PublicItem:
         start=m.start if isinstance(m, Notice) else None,
         end=m.end if isinstance(m, Notice) else None,
         reason=f"{m.withdrawn.reason}（{m.withdrawn.date.isoformat()}）" if m.withdrawn else "",
+        start_at=position(item.doc.data, ("start",)),
+        end_at=position(item.doc.data, ("end",)),
     )
 
 
@@ -391,13 +403,13 @@ def compare(before: Snapshot, after: Snapshot, today: dt.date) -> Change:
         if old_brand is not None and (fields := _field_changes(old_brand[1], facts)):
             change.brand_edits.append(Edit(f"{slug}：品牌“{name}”", fields))
 
-    _compare_public(before, after, change, old_of)
+    _compare_public(before, after, change, old_of, today)
     _compare_internal(before, after, change, old_of)
     _compare_photos(before, after, change)
     return change
 
 
-def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: Any) -> None:
+def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: Any, today: dt.date) -> None:
     for key, item in sorted(after.items.items()):
         old = old_of(before.items, key)
         if old is None:
@@ -405,6 +417,9 @@ def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: A
             if item.kind == "notice" and item.status in ("open", "upcoming"):
                 change.opened.append(item)
             continue
+        period = _period_error(old, item, today)
+        if period is not None:
+            change.errors.append(period)
         if item.withdrawn and not old.withdrawn:
             change.withdrawn.append(item)
         elif item.digest != old.digest:
@@ -426,6 +441,33 @@ def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: A
             change.errors.append(_removed(old, "被改为党内事项，已公开的内容会从网站上消失"))
         else:
             change.errors.append(_removed(old))
+
+
+def _period_error(old: PublicItem, new: PublicItem, today: dt.date) -> Diagnostic | None:
+    """A published notice's period changed in a way readers cannot be told of by the page alone."""
+    s0, e0, s1, e1 = old.start, old.end, new.start, new.end
+    if s0 is None or e0 is None or s1 is None or e1 is None or (s0, e0) == (s1, e1):
+        return None  # not a notice, or the same period
+    was = f"{s0.isoformat()} 至 {e0.isoformat()}"
+    now = f"{s1.isoformat()} 至 {e1.isoformat()}"
+    title = "（内容已删除的公示）" if new.redacted else f"“{new.title}”"
+    at = new.start_at if s1 != s0 else new.end_at
+    if e0 < today:
+        message = f"已于 {e0.isoformat()} 结束的公示{title}的公示期被改写（原为 {was}，改为 {now}）"
+    elif s0 <= today and s1 != s0:
+        moved = "推迟到以后" if s1 > today else "改动"
+        message = f"已于 {s0.isoformat()} 开始的公示{title}的开始日期被{moved}（原为 {was}，改为 {now}），读者已经看到的公示期不能改写"
+    elif s0 <= today and e1 < e0:
+        message = f"正在进行的公示{title}的结束日期从 {e0.isoformat()} 提前到 {e1.isoformat()}，缩短了群众反映意见的时间"
+    elif s0 > today and s1 < today:
+        message = f"还没开始的公示{title}的开始日期被改到今天以前（{s1.isoformat()}），网站上没有公示的日子不能算进公示期"
+    else:
+        return None  # an upcoming notice moved, or an open one extended: reported as a change
+    fix = (
+        f"恢复原来的公示期（{was}）。公示期确有错误的：在这条公示的字段区加上 withdrawn: {{date: {today.isoformat()}, reason: 更正原因}}，"
+        "再另发一条更正后的公示（新文件，文件名以新的开始日期开头）；正在进行的公示可以延长 end，不能提前"
+    )
+    return Diagnostic(new.path, at.line, at.col, Severity.ERROR, "diff-notice-period", message, f"{was} → {now}", fix)
 
 
 def _item_edit(old: PublicItem, new: PublicItem) -> Edit:

@@ -31,6 +31,9 @@ LOADER_RULES = {
 DIFF_RULES = {
     "diff-item-removed": "已发布的公开事项或公示被删除（应保留并标记撤回）",
     "diff-page-removed": "已发布的组织页面被删除且没有登记改名（旧网址会失效）",
+    "diff-notice-period": (
+        "已开始的公示改了开始日期、已结束的公示改了日期、正在进行的公示提前结束，或还没开始的公示开始日期改到今天以前（应撤回并另发更正的公示）"
+    ),
     "codeowners-stale": "CODEOWNERS 不是最新的（新组织或维护人变动后要重新生成）",
 }
 
