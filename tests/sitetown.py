@@ -97,6 +97,25 @@ def make_site_town(town: Town) -> Town:
     return town
 
 
+UPCOMING = {  # notices that have not started on the build day (2026-11-26): path -> title
+    "organizations/taoyuan-cun/notices/2026-11-28-pingyi.md": "民主评议公示丁",  # starts D+2, beside an open notice
+    "organizations/xinhe-shequ/notices/2026-12-01-youxiu.md": "优秀党员公示戊",  # starts D+5, its organization's only notice
+}
+
+
+def add_upcoming_notices(town: Town) -> Town:
+    """The site town plus two notices that start after the build day."""
+    town.write(
+        "organizations/taoyuan-cun/notices/2026-11-28-pingyi.md",
+        notice_md("2026-11-28", "2026-12-04", kind="民主评议").replace("title: 公示", "title: 民主评议公示丁"),
+    )
+    town.write(
+        "organizations/xinhe-shequ/notices/2026-12-01-youxiu.md",
+        notice_md("2026-12-01", "2026-12-07", kind="推荐优秀党员").replace("title: 公示", "title: 优秀党员公示戊"),
+    )
+    return town
+
+
 def new_site_town(root: Path) -> Town:
     """A fresh test town (town.yml, plan, holidays) made into the site town above, at `root`."""
     from conftest import PLAN_YML, TOWN_YML
