@@ -414,7 +414,7 @@ def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: A
         old = old_of(before.items, key)
         if old is None:
             change.added.append(item)
-            if item.kind == "notice" and item.status in ("open", "upcoming"):
+            if item.kind == "notice" and item.status == "open":  # one that starts later is not opening
                 change.opened.append(item)
             continue
         period = _period_error(old, item, today)

@@ -56,6 +56,18 @@ def test_diff_reports_an_added_notice_and_photo(repo: Town, cli_run) -> None:
     assert "结论：可以合并。" in result.out
 
 
+def test_diff_does_not_call_a_notice_that_starts_later_opened(repo: Town, cli_run) -> None:
+    repo.write(
+        "organizations/a-cun/notices/2026-11-30-fazhan.md",
+        notice_md("2026-11-30", "2026-12-04").replace("title: 公示", "title: 发展党员公示"),
+    )
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 0, result.out
+    assert "新开始的公示" not in result.out and "新增公开内容（1）：\n  - a-cun：公示“发展党员公示”（2026-11-30）" in result.out
+    payload = json.loads(cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--format", "json").out)
+    assert payload["opened_notices"] == [] and payload["added"][0]["id"] == "2026-11-30-fazhan"
+
+
 def test_diff_refuses_a_silently_deleted_disclosure(repo: Town, cli_run) -> None:
     (repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md").unlink()
     (repo.root / "organizations/a-cun/disclosures/2026-11-03-neibu.md").unlink()  # 党内: never public, no error
