@@ -53,6 +53,8 @@ SPLIT = [
     ("6222`0212`34567890128", "privacy-bank-card", "6"),
     ("62220212 3456\n7890128", "privacy-bank-card", "6"),
     ("[622202](https://example.org)1234567890128", "privacy-bank-card", "6"),
+    ("3 6222 0212 3456 7890 128", "privacy-bank-card", "6"),  # next to another number: 第 3 户 …
+    ("6222 0212 3456 7890 128 2026", "privacy-bank-card", "6"),
 ]
 
 
@@ -89,6 +91,7 @@ def test_split_numbers_are_found_where_they_stand(town: Town, written: str, rule
         "流水号 1381234567800012，电话 88001234 88001235，0519 8800 1234 5678",
         "统一社会信用代码 913204110001000293",
         "卡号 6222 **** **** 1234，尾号 0128",
+        "序号 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18，2019 2020 2021 2022 2023 年，88001234 88001235 88001236",
     ],
 )
 def test_ordinary_numbers_stay_quiet(town: Town, text: str) -> None:

@@ -49,7 +49,6 @@ PUBLIC_PHONE_FIELDS = frozenset({("contact", "phone"), ("objection", "phone")})
 """The only fields where a full mobile number may stand: fields whose whole value is a public phone
 (org.yml's contact.phone, a notice's objection.phone). Other fields of the same blocks (contact.hours,
 objection.contact, ...) are free text like any other."""
-_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
 _SCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _SCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ENOUGH_DIGITS = re.compile(r"\d")
@@ -196,6 +195,39 @@ def _phone_group(group: str) -> bool:
     return len(group) in (7, 8) or (len(group) == 11 and group[0] == "1")
 
 
+_RUN = re.compile(r"\d+")
+MIN_CARD_GROUP = 3
+"""Inside a longer run of digits, a card is looked for among the groups the reader sees (split by a space or a
+dash) of at least this many digits: "第 3 户 6222 0212 3456 7890 128" holds one, "1 2 3 4 …" does not."""
+
+
+def _card_spans(view: str, breaks: frozenset[int]) -> Iterator[tuple[int, int]]:
+    """Where the reader's view holds a bank card number: a run of 16-19 digits, or, in a longer run,
+    consecutive groups as the reader sees them that make 16-19 digits (a card next to another number)."""
+    for m in _RUN.finditer(view):
+        if len(m.group()) < 16:
+            continue
+        cuts = [m.start(), *sorted(b for b in breaks if m.start() < b < m.end()), m.end()]
+        if 16 <= len(m.group()) <= 19:
+            groups = tuple(view[a:b] for a, b in itertools.pairwise(cuts))
+            if bank_card(m.group(), groups):
+                yield m.span()
+            continue
+        taken = m.start()
+        for i, a in enumerate(cuts[:-1]):
+            if a < taken:
+                continue
+            for j in range(i + 1, len(cuts)):
+                b = cuts[j]
+                if b - a > 19:
+                    break
+                groups = tuple(view[x:y] for x, y in itertools.pairwise(cuts[i : j + 1]))
+                if b - a >= 16 and all(len(g) >= MIN_CARD_GROUP for g in groups) and bank_card(view[a:b], groups):
+                    yield a, b
+                    taken = b
+                    break
+
+
 def bank_card(number: str, groups: tuple[str, ...] = ()) -> bool:
     """Whether a run of 16-19 digits is a bank card number: the Luhn check digit is right, it begins
     as a card does, it is not a valid 18-digit 统一社会信用代码, and the reader does not see it as
@@ -231,19 +263,16 @@ def _findings(view: str, *, mobiles: bool, breaks: frozenset[int] = frozenset())
         digits = m.group()
         if _real_date(1900 + int(digits[6:8]), int(digits[8:10]), int(digits[10:12])):
             yield m.start(), m.end(), "privacy-id15", "不能公开 15 位身份证号", "删掉号码，或只保留前 3 位和后 4 位，中间用 * 代替"
-    for m in _CARD.finditer(view):
-        if m.span() in ids:
+    for start, end in _card_spans(view, breaks):
+        if (start, end) in ids:
             continue  # an ID number: reported as one
-        cuts = [m.start(), *sorted(b for b in breaks if m.start() < b < m.end()), m.end()]
-        groups = tuple(view[a:b] for a, b in itertools.pairwise(cuts))
-        if bank_card(m.group(), groups):
-            yield (
-                m.start(),
-                m.end(),
-                "privacy-bank-card",
-                "不能公开银行卡号",
-                "删掉卡号；确需写明时只保留后 4 位（如 尾号 1234）。发放、报销的明细请留在党内台账里",
-            )
+        yield (
+            start,
+            end,
+            "privacy-bank-card",
+            "不能公开银行卡号",
+            "删掉卡号；确需写明时只保留后 4 位（如 尾号 1234）。发放、报销的明细请留在党内台账里",
+        )
     if mobiles:
         for m in _MOBILE.finditer(view):
             yield (
