@@ -10,6 +10,12 @@ decided by generator.publication, never here.
 A published record that disappears is an error, a withdrawn one (its tombstone is public)
 included: it must stay, marked `withdrawn` with a reason, or the organization's rename must be
 registered in renames.yml, so nothing published silently vanishes.
+
+A notice's period is what readers were told; once it matters it is not rewritten
+(`diff-notice-period`, `_period_error`): a notice that has started keeps its start, one that has
+ended keeps both dates, an open one may be extended but not shortened (that cuts the time left
+to object), and an upcoming one may move freely but not start before today (days on which it was
+not open cannot count). The fix is a withdrawal with a reason and a corrected notice.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Any
 from .chars import show
 from .diagnostics import Diagnostic, Severity, format_text
 from .images import CACHE_DIR, PhotoSet, cache_key, cached_renditions
+from .loader import Pos, position
 from .project import ORGS_DIR, TOWN_DIR, Dataset
 from .publication import audience, brand_url, is_hidden, is_public, is_published, notice_status, org_url, url_path, web_photos
 from .schema import Notice
@@ -44,6 +51,7 @@ class RevisionError(Exception):
 
 
 Fields = tuple[tuple[str, str], ...]  # (Chinese label, value as shown), in display order
+_TOP = Pos(1, 1)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,12 @@ class PublicItem:
     redacted: bool = False
     visibility: str = "public"
     fields: Fields = ()
-    body: str = ""
+    body: str = ""  # "" when redacted
+    start: dt.date | None = None  # notices: the period
+    end: dt.date | None = None
+    reason: str = ""  # the withdrawal's reason and date, as the tombstone shows them
+    start_at: Pos = _TOP  # notices: where the file writes start and end
+    end_at: Pos = _TOP
 
 
 @dataclass(frozen=True)
@@ -154,17 +167,23 @@ def _period(m: Any) -> str:
 
 
 def item_fields(item: AnyItem) -> Fields:
+    """The fields of an item a change compares. A redacted item keeps only what its tombstone
+    shows (kind or category, dates, audience, the withdrawal): its title, channel, vote and
+    photos are the removed content, never repeated by a report."""
     m = item.model
-    pairs: list[tuple[str, Any]] = [("标题", m.title)]
+    redacted = bool(m.redact)
+    pairs: list[tuple[str, Any]] = [] if redacted else [("标题", m.title)]
     if isinstance(m, Notice):
         pairs += [("公示类型", m.kind), ("公示期", _period(m))]
         o = m.objection
-        pairs.append(("异议渠道", "；".join(_text(v) for v in (o.contact, o.phone, o.address, o.email) if v)))
+        if not redacted:
+            pairs.append(("异议渠道", "；".join(_text(v) for v in (o.contact, o.phone, o.address, o.email) if v)))
     else:
         pairs += [("日期", item.date), ("类别", m.category)]
-        if m.vote is not None:
+        if m.vote is not None and not redacted:
             pairs.append(("票决结果", f"赞成 {m.vote.agree}，反对 {m.vote.against}，弃权 {m.vote.abstain}"))
-        pairs.append(("照片", [p.file for p in m.photos]))
+        if not redacted:
+            pairs.append(("照片", [p.file for p in m.photos]))
     pairs.append(("公开范围", audience(item)))
     if m.withdrawn:
         pairs.append(("撤回", f"{m.withdrawn.date.isoformat()}：{m.withdrawn.reason}"))
@@ -179,20 +198,30 @@ def _item(slug: str, item: AnyItem, today: dt.date) -> PublicItem:
         visibility = "scheduled"
     else:
         visibility = "internal"
+    fields = item_fields(item)
+    redacted = bool(m.redact)
+    # A redacted item is what its tombstone shows: no title, no body, and a digest of its shown
+    # fields only (the removed text changing is no change to the site).
+    shown = json.dumps(fields, ensure_ascii=False) if redacted else item.doc.text
     return PublicItem(
         org=slug,
         kind=item.kind,
         stem=item.file.stem,
-        title=m.title,
+        title="" if redacted else m.title,
         date=item.date,
-        digest=hashlib.sha256(item.doc.text.encode()).hexdigest()[:16],
+        digest=hashlib.sha256(shown.encode()).hexdigest()[:16],
         withdrawn=is_hidden(item),
         path=item.doc.path,
         status=notice_status(m, today) if isinstance(m, Notice) else "",
-        redacted=bool(m.redact),
+        redacted=redacted,
         visibility=visibility,
-        fields=item_fields(item),
-        body=item.doc.body,
+        fields=fields,
+        body="" if redacted else item.doc.body,
+        start=m.start if isinstance(m, Notice) else None,
+        end=m.end if isinstance(m, Notice) else None,
+        reason=f"{m.withdrawn.reason}（{m.withdrawn.date.isoformat()}）" if m.withdrawn else "",
+        start_at=position(item.doc.data, ("start",)),
+        end_at=position(item.doc.data, ("end",)),
     )
 
 
@@ -326,6 +355,8 @@ _INTERNAL_KIND = {"notice": "公示", "disclosure": "事项"}
 
 def _item_line(item: PublicItem) -> str:
     kind = (_INTERNAL_KIND if item.visibility == "internal" else _KIND)[item.kind]
+    if item.redacted:  # its title is removed content
+        return f"{item.org}：{kind}（内容已删除，{item.date.isoformat()}）"
     return f"{item.org}：{kind}“{item.title}”（{item.date.isoformat()}）"
 
 
@@ -373,20 +404,23 @@ def compare(before: Snapshot, after: Snapshot, today: dt.date) -> Change:
         if old_brand is not None and (fields := _field_changes(old_brand[1], facts)):
             change.brand_edits.append(Edit(f"{slug}：品牌“{name}”", fields))
 
-    _compare_public(before, after, change, old_of)
+    _compare_public(before, after, change, old_of, today)
     _compare_internal(before, after, change, old_of)
     _compare_photos(before, after, change)
     return change
 
 
-def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: Any) -> None:
+def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: Any, today: dt.date) -> None:
     for key, item in sorted(after.items.items()):
         old = old_of(before.items, key)
         if old is None:
             change.added.append(item)
-            if item.kind == "notice" and item.status in ("open", "upcoming"):
+            if item.kind == "notice" and item.status == "open":  # one that starts later is not opening
                 change.opened.append(item)
             continue
+        period = _period_error(old, item, today)
+        if period is not None:
+            change.errors.append(period)
         if item.withdrawn and not old.withdrawn:
             change.withdrawn.append(item)
         elif item.digest != old.digest:
@@ -410,9 +444,37 @@ def _compare_public(before: Snapshot, after: Snapshot, change: Change, old_of: A
             change.errors.append(_removed(old))
 
 
+def _period_error(old: PublicItem, new: PublicItem, today: dt.date) -> Diagnostic | None:
+    """A published notice's period changed in a way readers cannot be told of by the page alone."""
+    s0, e0, s1, e1 = old.start, old.end, new.start, new.end
+    if s0 is None or e0 is None or s1 is None or e1 is None or (s0, e0) == (s1, e1):
+        return None  # not a notice, or the same period
+    was = f"{s0.isoformat()} 至 {e0.isoformat()}"
+    now = f"{s1.isoformat()} 至 {e1.isoformat()}"
+    title = "（内容已删除的公示）" if new.redacted else f"“{new.title}”"
+    at = new.start_at if s1 != s0 else new.end_at
+    if e0 < today:
+        message = f"已于 {e0.isoformat()} 结束的公示{title}的公示期被改写（原为 {was}，改为 {now}）"
+    elif s0 <= today and s1 != s0:
+        moved = "推迟到以后" if s1 > today else "改动"
+        message = f"已于 {s0.isoformat()} 开始的公示{title}的开始日期被{moved}（原为 {was}，改为 {now}），读者已经看到的公示期不能改写"
+    elif s0 <= today and e1 < e0:
+        message = f"正在进行的公示{title}的结束日期从 {e0.isoformat()} 提前到 {e1.isoformat()}，缩短了群众反映意见的时间"
+    elif s0 > today and s1 < today:
+        message = f"还没开始的公示{title}的开始日期被改到今天以前（{s1.isoformat()}），网站上没有公示的日子不能算进公示期"
+    else:
+        return None  # an upcoming notice moved, or an open one extended: reported as a change
+    fix = (
+        f"恢复原来的公示期（{was}）。公示期确有错误的：在这条公示的字段区加上 withdrawn: {{date: {today.isoformat()}, reason: 更正原因}}，"
+        "再另发一条更正后的公示（新文件，文件名以新的开始日期开头）；正在进行的公示可以延长 end，不能提前"
+    )
+    return Diagnostic(new.path, at.line, at.col, Severity.ERROR, "diff-notice-period", message, f"{was} → {now}", fix)
+
+
 def _item_edit(old: PublicItem, new: PublicItem) -> Edit:
     if new.redacted and not old.redacted:  # personal data published by mistake: never repeat it here
-        redacted = FieldChange("删除内容", "", "redact: true，只保留“已撤回”记录")
+        why = new.reason or "没有写撤回原因"  # item-redact-reason refuses that
+        redacted = FieldChange("删除内容", "", f"redact: true，内容从网站上删除，只保留“已撤回：{why}”")
         return Edit(f"{new.org}：{_KIND[new.kind]}（{new.date.isoformat()}）", (redacted,), new)
     fields = list(_field_changes(old.fields, new.fields))
     if old.body != new.body and not new.redacted:

@@ -349,8 +349,10 @@ def _item_collection(kind: str, folder: str, label: str, singular: str) -> dict[
         "delete": False,  # a published item is withdrawn (withdrawn:), never deleted
         "extension": "md",
         "format": "frontmatter",
-        # YYYY-MM-DD-<ascii>.md, as project.ITEM_NAME_RE requires; the date is the day of creation
-        "slug": "{{year}}-{{month}}-{{day}}-{{hour}}{{minute}}{{second}}",
+        # YYYY-MM-DD-<ascii>.md, as project.ITEM_NAME_RE requires. A disclosure's date is its `date`
+        # field (Decap takes a field named date for {{year}}…), else the day of creation; a notice's is
+        # its start, which the notice rule requires (notice-file-date).
+        "slug": ("{{fields.start}}" if kind == "notice" else "{{year}}-{{month}}-{{day}}") + "-{{hour}}{{minute}}{{second}}",
         "identifier_field": "title",
         "summary": "{{title}}",
         "sortable_fields": ["title"],

@@ -11,6 +11,11 @@ from pathlib import Path
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving
 STALE_DAYS = 90
 MIN_NOTICE_WORKDAYS = 5
+# The longest 公示 a town expects (town.yml `notice_max_workdays`, this by default): three times the
+# minimum. Every kind of notice (发展党员, 推荐优秀党员, 困难党员, 民主评议, 其他) runs its minimum
+# of 5 working days or a little more; the demo's longest runs 10. A longer period is a typing error
+# in a year or month (2025 for 2026: 370 days), refused so that no notice claims a year of objections.
+MAX_NOTICE_WORKDAYS = 15
 
 
 def today(environ: dict[str, str] | None = None) -> dt.date:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .dates import MAX_NOTICE_WORKDAYS, MIN_NOTICE_WORKDAYS
+
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
 
@@ -394,6 +396,13 @@ class Town(_Model):
     bbox: BBox = Field(title="全镇范围")
     quotas: Quotas = Field(default_factory=Quotas, title="品牌指标")
     publish_assessments: bool = Field(False, title="公开考核评价", description="红黄绿牌原因和书记 5A 档是否在网站上公开")
+    notice_max_workdays: int = Field(
+        MAX_NOTICE_WORKDAYS,
+        title="公示最长工作日数",
+        ge=MIN_NOTICE_WORKDAYS,
+        le=250,
+        description=f"公示期最多多少个工作日（不写为 {MAX_NOTICE_WORKDAYS}）；超过的公示多半是年份或月份写错了，检查会报错",
+    )
     office: Office = Field(title="镇级负责部门")
     published_manifest: str | None = Field(
         None,

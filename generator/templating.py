@@ -30,6 +30,13 @@ def tel_uri(phone: str) -> str:
     return f"tel:{digits}" + (f";ext={extension}" if extension else "")
 
 
+def cn_start(day: dt.date, today: dt.date) -> str:
+    """When a notice that has not started starts: "将于 11月30日 开始公示", with the year when it is
+    not this year's (assets/party365.js writes the same on the day the page is read)."""
+    when = f"{day.month}月{day.day}日" if day.year == today.year else cn_date(day)
+    return f"将于 {when} 开始公示"
+
+
 def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> Environment:
     """An autoescaping environment over `generator/templates/<templates>`."""
     env = Environment(
@@ -42,5 +49,6 @@ def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> 
     )
     env.filters["cn_date"] = cn_date
     env.filters["tel"] = tel_uri
+    env.filters["cn_start"] = cn_start
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
     return env

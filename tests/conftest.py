@@ -174,6 +174,20 @@ def _build_demo(folder: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def _build_upcoming(folder: Path) -> None:
+    from sitetown import add_upcoming_notices, mkdocs_build, new_site_town
+
+    root = add_upcoming_notices(new_site_town(folder / "town")).root
+    result = mkdocs_build(root, folder / "site", strict=False)  # the site town has one one-sided 联建 claim
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="session")
+def upcoming_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site town (tests/sitetown.py) with notices that start after the build day, built once per run."""
+    return shared_folder(tmp_path_factory, "upcoming", _build_upcoming) / "site"
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's demo town, built once per test run (for all workers) with `mkdocs build --strict`."""

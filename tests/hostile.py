@@ -151,7 +151,7 @@ def make_hostile_town(root: Path) -> Town:
         f"  phone: 0519-88001234\n  contact: {_q(hostile('联系人', 3))}\n  address: {_q(hostile('信箱', 0))}\n---\n{MD_BODY}\n",
     )
     town.write(
-        "organizations/dongwan-cun/notices/2026-09-10-old.md",
+        "organizations/dongwan-cun/notices/2026-09-14-old.md",
         f"---\nschema: 1\ntitle: {_q(hostile('往期', 2))}\nkind: 其他\nstart: 2026-09-14\nend: 2026-09-18\nobjection:\n"
         f"  phone: 0519-88001234\n---\n{MD_BODY}\n",
     )

@@ -197,3 +197,87 @@ def test_focus_is_always_visible_and_filters_work_by_keyboard(browser, server: s
     style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert style != "none"
     page.close()
+
+
+# ------------------------------------------------------------------ notices read days after the build
+
+
+@pytest.fixture(scope="module")
+def upcoming_server(upcoming_site: Path) -> Iterator[str]:
+    """The site town with two notices that start after its build day (2026-11-26): 民主评议公示丁
+    from 2026-11-28 (taoyuan-cun, beside an open notice), 优秀党员公示戊 from 2026-12-01 (xinhe-shequ,
+    its only notice)."""
+    yield from serve(upcoming_site)
+
+
+# Where a notice stands as the reader sees it: the id of the last visible h2 before it, and its countdown.
+_PLACE = """(title) => {
+  const el = [...document.querySelectorAll('article.p365-notice, ul.p365-list li')]
+    .find((e) => e.querySelector('h3, a') && e.querySelector('h3, a').textContent.trim() === title && e.checkVisibility());
+  if (!el) return null;
+  let heading = null;
+  for (const h of document.querySelectorAll('h2')) {
+    if (h.checkVisibility() && (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) heading = h.id;
+  }
+  return [heading, el.querySelector('.p365-countdown').textContent];
+}"""
+
+
+def _read_on(browser, server: str, path: str, day: str, titles: tuple[str, ...]) -> dict[str, object]:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.clock.set_fixed_time(f"{day}T09:00:00+08:00")
+    page.goto(server + path)
+    found: dict[str, object] = {t: page.evaluate(_PLACE, t) for t in titles}
+    headings = page.evaluate("[...document.querySelectorAll('h2')].filter((h) => h.checkVisibility()).map((h) => h.textContent)")
+    found["headings"] = [h.rstrip("¶") for h in headings if "公示" in h]
+    found["none-open"] = page.locator(".p365-none-open:visible").count()
+    if path == "":
+        found["count"] = int(page.locator(".p365-live-count").inner_text())
+    page.close()
+    assert problems == []
+    return found
+
+
+D, E = "民主评议公示丁", "优秀党员公示戊"  # start 2026-11-28 and 2026-12-01
+OPEN = ("发展党员公示甲", "优秀党员公示丙")  # 11-23 to 11-30, 11-20 to 11-26
+
+
+def test_a_notice_that_has_not_started_is_never_under_open_notices(browser, upcoming_server: str) -> None:
+    """Built on 2026-11-26 and read that day and the day after: 即将开始, "将于 M月D日 开始公示", not counted."""
+    for day in ("2026-11-26", "2026-11-27"):
+        home = _read_on(browser, upcoming_server, "", day, (D, E))
+        assert home[D] == ["jijiang", "将于 11月28日 开始公示"] and home[E] == ["jijiang", "将于 12月1日 开始公示"]
+        assert home["count"] == (2 if day == "2026-11-26" else 1)  # 丙 ends on the 26th; 丁 and 戊 are not counted
+        notices = _read_on(browser, upcoming_server, "gongshi/", day, (D, E, *OPEN))
+        assert notices[D] == ["jijiang", "将于 11月28日 开始公示"] and notices[E] == ["jijiang", "将于 12月1日 开始公示"]
+        assert notices["发展党员公示甲"][0] == "zhengzai"  # type: ignore[index]
+        assert notices["headings"] == ["正在公示（2 条）", "即将开始的公示（2 条）", "往期公示（1 条）"]
+        org = _read_on(browser, upcoming_server, "dangwu/taoyuan-cun/", day, (D, "发展党员公示甲"))
+        assert org[D] == ["jijiang", "将于 11月28日 开始公示"] and org["发展党员公示甲"][0] == "zhengzai"  # type: ignore[index]
+        only = _read_on(browser, upcoming_server, "dangwu/xinhe-shequ/", day, (E,))
+        assert only[E] == ["jijiang", "将于 12月1日 开始公示"] and only["none-open"] == 1
+
+
+def test_a_notice_joins_the_open_ones_on_the_day_it_starts(browser, upcoming_server: str) -> None:
+    """Read on 2026-11-29, three days after the build: 丁 (from 11-28) is open everywhere, 戊 still upcoming."""
+    home = _read_on(browser, upcoming_server, "", "2026-11-29", (D, E))
+    assert home[D] == ["zhengzai", "剩余 6 天"] and home[E] == ["jijiang", "将于 12月1日 开始公示"]
+    assert home["count"] == 2  # 甲 and 丁
+    notices = _read_on(browser, upcoming_server, "gongshi/", "2026-11-29", (D, E))
+    assert notices[D] == ["zhengzai", "剩余 6 天"] and notices[E] == ["jijiang", "将于 12月1日 开始公示"]
+    assert notices["headings"] == ["正在公示（3 条）", "即将开始的公示（1 条）", "往期公示（1 条）"]
+    org = _read_on(browser, upcoming_server, "dangwu/taoyuan-cun/", "2026-11-29", (D,))
+    assert org[D] == ["zhengzai", "剩余 6 天"] and org["headings"] == ["正在公示", "往期公示"]  # 即将开始 is empty: hidden
+    # On 12-02 戊 has started too: no 即将开始 section anywhere, and its organization's page no longer says none is open.
+    only = _read_on(browser, upcoming_server, "dangwu/xinhe-shequ/", "2026-12-02", (E,))
+    assert only[E] == ["zhengzai", "剩余 6 天"] and only["none-open"] == 0 and only["headings"] == ["正在公示"]
+    home = _read_on(browser, upcoming_server, "", "2026-12-02", (D, E))
+    assert home[D] == ["zhengzai", "剩余 3 天"] and home[E] == ["zhengzai", "剩余 6 天"] and home["count"] == 2
+    assert "即将开始的公示" not in home["headings"]
+
+
+def test_a_notice_of_another_year_says_the_year(browser, upcoming_server: str) -> None:
+    home = _read_on(browser, upcoming_server, "", "2025-12-20", (D,))
+    assert home[D] == ["jijiang", "将于 2026年11月28日 开始公示"]

@@ -182,6 +182,25 @@ MISTAKES = [
     Mistake("公示类别写错", NOTICE, notice_md("2026-11-02", "2026-11-10", kind="入党"), "schema-enum", 4),
     Mistake("公示全角冒号", NOTICE, notice_md("2026-11-02", "2026-11-10").replace("kind: ", "kind："), "yaml-syntax", 4),
     Mistake("是否删除写“是”", NOTICE, notice_md("2026-11-02", "2026-11-10", extra="redact: 是\n"), "schema-type", 7),
+    # a clerk's first day (issue 22): personal numbers where they do not belong, a year typed wrong, a silent redaction
+    Mistake(
+        "办公时间里写手机号",
+        ORG,
+        _org("  address: 测试镇样板路 1 号", '  address: 测试镇样板路 1 号\n  hours: "周一至周五，值班 13812345678"'),
+        "privacy-mobile",
+        14,
+    ),
+    Mistake(
+        "慰问金写了银行卡号",
+        ITEM,
+        disclosure_md("两民工作", body="慰问金已打入本人银行卡 6222 0212 3456 7890 128。\n"),
+        "privacy-bank-card",
+        6,
+    ),
+    Mistake(
+        "公示开始年份写错", "organizations/a-cun/notices/2026-11-30-gs.md", notice_md("2025-11-30", "2026-12-04"), "notice-file-date", 5
+    ),
+    Mistake("删除内容没写原因", ITEM, disclosure_md("两民工作", extra="redact: true\n"), "item-redact-reason", 5),
     # placeholders from the template
     Mistake("模板电话没改", ORG, _org("phone: 0519-88001234", 'phone: "0000-00000000"'), "template-placeholder", 12),
     Mistake("模板待填写没改", ORG, _org("  name: 王某某", "  name: 待填写"), "template-placeholder", 9),

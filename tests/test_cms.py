@@ -127,6 +127,15 @@ def test_each_organization_sees_only_its_own_folder() -> None:
     assert all((c.get("folder") or f["file"]).startswith("content/_town/") for c in town["collections"] for f in (c.get("files") or [c]))
 
 
+def test_a_new_notices_file_is_named_after_its_start() -> None:
+    """notice-file-date: the start is the file name's date. Decap fills {{fields.start}} from the form
+    (the browser test saves one); a disclosure's {{year}}… come from its date field or the day it is made."""
+    config = cms.org_config("taoyuan-cun", "桃源村党委", _town(backend="gitlab", repo="chunjiang/dangjian"))
+    slugs = {c["name"]: c.get("slug") for c in config["collections"]}
+    assert slugs["notices"] == "{{fields.start}}-{{hour}}{{minute}}{{second}}"
+    assert slugs["disclosures"] == "{{year}}-{{month}}-{{day}}-{{hour}}{{minute}}{{second}}"
+
+
 def test_every_save_is_a_merge_request_where_the_forge_has_them() -> None:
     gitlab = cms.org_config("a", "A", _town(backend="gitlab", repo="t/d", app_id="id1", base_url="https://git.example.cn"))
     assert gitlab["publish_mode"] == "editorial_workflow"

@@ -70,9 +70,13 @@ def test_the_site_carries_a_manifest_of_its_public_records_only(town: Town, tmp_
 
 def test_a_redacted_items_hash_does_not_depend_on_the_removed_text(town: Town, tmp_path: Path) -> None:
     town.add_org("a-cun")
-    town.write(ITEM, disclosure_md("党费", extra="redact: true\n", body="身份证号 甲\n"))
+    town.write(
+        ITEM, disclosure_md("党费", extra="withdrawn: {date: 2026-11-20, reason: 误发了个人信息}\nredact: true\n", body="身份证号 甲\n")
+    )
     first = _manifest(town, tmp_path)["records"]["a-cun/disclosure/2026-11-02-dangfei"]["hash"]
-    town.write(ITEM, disclosure_md("党费", extra="redact: true\n", body="身份证号 乙\n"))
+    town.write(
+        ITEM, disclosure_md("党费", extra="withdrawn: {date: 2026-11-20, reason: 误发了个人信息}\nredact: true\n", body="身份证号 乙\n")
+    )
     assert _manifest(town, tmp_path)["records"]["a-cun/disclosure/2026-11-02-dangfei"]["hash"] == first
 
 

@@ -31,7 +31,7 @@ def test_hardship_notice_of_another_kind_stays_internal_without_audience(town: T
     """The demo's 困难党员 list written as `kind: 其他` without `audience` was public."""
     town.add_org("a-cun")
     text = notice_md("2026-11-23", "2026-11-27", kind="其他").replace("title: 公示", "title: 困难党员慰问名单公示")
-    town.write("organizations/a-cun/notices/2026-11-20-kunnan.md", text)
+    town.write("organizations/a-cun/notices/2026-11-23-kunnan.md", text)
     result, notices = _items(town, "notice")
     [notice] = notices
     assert audience(notice) == "党内" and not is_published(notice, TODAY)
@@ -71,7 +71,7 @@ def test_only_photos_of_published_visible_items_are_rendered(town: Town, tmp_pat
         "public": "",
         "internal": "audience: 党内\n",
         "withdrawn": "withdrawn: {date: 2026-11-10, reason: 发错了}\n",
-        "redacted": "redact: true\n",
+        "redacted": "withdrawn: {date: 2026-11-20, reason: 误发了个人信息}\nredact: true\n",
     }
     for name, extra in cases.items():
         town.write(f"organizations/a-cun/photos/{name}.jpg", _jpeg("red"))

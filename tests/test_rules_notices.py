@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Town, notice_md
+from conftest import TOWN_YML, Town, notice_md
 
 from generator.dates import WorkCalendar
 
 
-def _notice(town: Town, start: str, end: str, **kwargs) -> list:
+def _notice(town: Town, start: str, end: str, *, name: str = "", **kwargs) -> list:
+    """A notice's diagnostics; its file is named after its start unless `name` says otherwise."""
     town.add_org("a-cun")
-    town.write("organizations/a-cun/notices/2026-11-20-gongshi.md", notice_md(start, end, **kwargs))
+    town.write(f"organizations/a-cun/notices/{name or start + '-gongshi.md'}", notice_md(start, end, **kwargs))
     return [d for d in town.diagnostics() if d.path.endswith("gongshi.md")]
 
 
@@ -60,3 +61,35 @@ def test_hardship_notices_stay_inside_the_party(town: Town, audience: str | None
     extra = f"audience: {audience}\n" if audience else ""
     found = _notice(town, "2026-11-23", "2026-11-27", kind="困难党员", extra=extra)
     assert [d.rule for d in found] == ["notice-audience"] * errors
+
+
+@pytest.mark.parametrize(
+    ("start", "file_date"),
+    [("2025-11-30", "2026-11-30"), ("2026-10-30", "2026-11-30"), ("2026-11-03", "2026-11-30"), ("2026-12-01", "2026-11-30")],
+)
+def test_start_must_be_the_file_names_date(town: Town, start: str, file_date: str) -> None:
+    """A notice's file name begins with its start, as a disclosure's begins with its date (item-date)."""
+    found = _notice(town, start, "2026-12-07", name=f"{file_date}-gongshi.md")
+    [d] = [d for d in found if d.rule == "notice-file-date"]
+    assert (d.line, d.col) == (5, 8) and d.is_error
+    assert file_date in d.message and f"start: {start}" in d.found
+    assert f"把 start 改成 {file_date}" in d.fix and f"{start}-gongshi.md" in d.fix
+
+
+def test_the_clerks_year_typo_is_refused_twice(town: Town) -> None:
+    """2025 for 2026 in the start: the notice contradicts its file name and runs 370 days."""
+    found = _notice(town, "2025-11-30", "2026-12-04", name="2026-11-30-gongshi.md")
+    assert sorted((d.rule, d.line, d.col) for d in found if d.is_error) == [("notice-file-date", 5, 8), ("notice-too-long", 6, 6)]
+    [d] = [d for d in found if d.rule == "notice-too-long"]
+    assert "370 天" in d.message and "15 个工作日" in d.message and "notice_max_workdays" in d.fix
+
+
+def test_the_longest_period_is_the_towns(town: Town) -> None:
+    # 2026-11-02 (Mon) to 2026-11-20 (Fri): 15 working days, the default longest; one more is too long
+    assert _notice(town, "2026-11-02", "2026-11-20") == []
+    [d] = _notice(town, "2026-11-02", "2026-11-23")
+    assert (d.rule, d.line, d.col) == ("notice-too-long", 6, 6) and "16 个工作日" in d.message
+    town.write("content/_town/town.yml", TOWN_YML + "notice_max_workdays: 20\n")
+    assert _notice(town, "2026-11-02", "2026-11-23") == []
+    town.write("content/_town/town.yml", TOWN_YML + "notice_max_workdays: 3\n")  # below the minimum of 5
+    assert [(d.path, d.rule) for d in town.diagnostics() if d.path.endswith("town.yml")] == [("content/_town/town.yml", "schema-value")]

@@ -87,7 +87,7 @@ def test_internal_items_never_reach_the_site(built: Path) -> None:
 def test_withdrawn_item_keeps_a_tombstone(built: Path) -> None:
     page = (built / "dangwu/taoyuan-cun/index.html").read_text(encoding="utf-8")
     assert 'id="2026-11-04-chehui"' in page and "已撤回：数据有误" in page
-    assert 'id="2026-11-06-redact"' in page and "已撤回：内容已删除" in page
+    assert 'id="2026-11-06-redact"' in page and "已撤回：误发了个人信息" in page  # redact needs a reason (item-redact-reason)
 
 
 def test_org_page_shows_its_items_votes_notices_and_archive(built: Path) -> None:
@@ -114,6 +114,43 @@ def test_notices_closing_soonest_first(built: Path) -> None:
     page = (built / "gongshi/index.html").read_text(encoding="utf-8")
     assert page.index("优秀党员公示丙") < page.index("发展党员公示甲")  # ends 11-26 before 11-30
     assert "剩余 1 天" in page and 'data-end="2026-11-26"' in page
+
+
+def _sections(html: str) -> dict[str, str]:
+    """The page's text by h2 id (what stands under each heading)."""
+    parts = re.split(r'<h2 id="([a-z0-9-]+)"', html)
+    return {parts[i]: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", parts[i + 1])) for i in range(1, len(parts) - 1, 2)}
+
+
+def test_a_notice_that_has_not_started_is_listed_apart_and_not_counted(upcoming_site: Path) -> None:
+    """A notice starting after the build day was listed under 正在公示 (home, /gongshi/, its organization's
+    page). It stands under 即将开始的公示 as "将于 M月D日 开始公示"; the browser moves it on its day
+    (tests/test_browser.py)."""
+    d, e = ("民主评议公示丁", "将于 11月28日 开始公示"), ("优秀党员公示戊", "将于 12月1日 开始公示")
+    home = (upcoming_site / "index.html").read_text(encoding="utf-8")
+    notices = (upcoming_site / "gongshi/index.html").read_text(encoding="utf-8")
+    org = (upcoming_site / "dangwu/taoyuan-cun/index.html").read_text(encoding="utf-8")
+    only = (upcoming_site / "dangwu/xinhe-shequ/index.html").read_text(encoding="utf-8")
+    for html, upcoming in ((home, (d, e)), (notices, (d, e)), (org, (d,)), (only, (e,))):
+        sections = _sections(html)
+        assert all(title not in sections["zhengzai"] for title, _ in (d, e))
+        assert all(f"{title} " in sections["jijiang"] and when in sections["jijiang"] for title, when in upcoming)
+    assert "正在公示（2 条）" in _sections(notices)["zhengzai"] and "即将开始的公示（2 条）" in _sections(notices)["jijiang"]
+    assert "目前没有正在进行的公示。" in _sections(only)["zhengzai"]
+    count = re.search(r'class="p365-live-count" data-periods="([^"]*)">(\d+)<', home)
+    assert count is not None and count.group(2) == "2"  # 甲 and 丙 are open; 丁 and 戊 are not counted
+    assert "2026-11-28/2026-12-04" in count.group(1)  # the script counts 丁 from its first day
+    feed = (upcoming_site / "feed.xml").read_text(encoding="utf-8")
+    assert "发展党员公示甲" in feed and d[0] not in feed and e[0] not in feed  # in the feed from its first day's build
+
+
+def test_start_of_a_notice_in_another_year_says_the_year() -> None:
+    import datetime as dt
+
+    from generator.templating import cn_start
+
+    assert cn_start(dt.date(2026, 11, 28), dt.date(2026, 11, 26)) == "将于 11月28日 开始公示"
+    assert cn_start(dt.date(2027, 1, 4), dt.date(2026, 12, 28)) == "将于 2027年1月4日 开始公示"
 
 
 def test_brand_index_has_filters_and_plain_lists(built: Path) -> None:

@@ -27,7 +27,7 @@ def test_each_page_is_dated_by_the_newest_data_it_shows(town: Town) -> None:
     org_b = town.add_org("b-cun", current=False)
     org_b.write_text(org_b.read_text(encoding="utf-8").replace("updated: 2026-11-01", "updated: 2026-09-01"), encoding="utf-8")
     town.write("organizations/b-cun/disclosures/2026-12-01-later.md", disclosure_md("两务公开"))  # not shown before its day
-    town.write("organizations/b-cun/notices/2026-08-14-fazhan.md", notice_md("2026-08-17", "2026-08-21"))
+    town.write("organizations/b-cun/notices/2026-08-17-fazhan.md", notice_md("2026-08-17", "2026-08-21"))
     dates = _lastmods(town)
     day = dt.date.fromisoformat
     assert dates["dangwu/a-cun.md"] == day("2026-11-20")  # its newest item
@@ -43,10 +43,10 @@ def test_each_page_is_dated_by_the_newest_data_it_shows(town: Town) -> None:
 
 def test_a_notice_dates_the_pages_on_the_day_it_opens_and_the_day_after_it_ends(town: Town) -> None:
     town.add_org("a-cun")
-    town.write("organizations/a-cun/notices/2026-11-17-fazhan.md", notice_md("2026-11-18", "2026-11-24"))
+    town.write("organizations/a-cun/notices/2026-11-18-fazhan.md", notice_md("2026-11-18", "2026-11-24"))
     assert _lastmods(town)["gongshi/index.md"] == dt.date(2026, 11, 25)  # 已结束 from then on
-    (town.root / "organizations/a-cun/notices/2026-11-17-fazhan.md").unlink()
-    town.write("organizations/a-cun/notices/2026-11-20-fazhan.md", notice_md("2026-11-23", "2026-11-30"))
+    (town.root / "organizations/a-cun/notices/2026-11-18-fazhan.md").unlink()
+    town.write("organizations/a-cun/notices/2026-11-23-fazhan.md", notice_md("2026-11-23", "2026-11-30"))
     dates = _lastmods(town)
     assert dates["gongshi/index.md"] == dt.date(2026, 11, 23)  # opened; the end is still to come
     assert dates["dangwu/a-cun.md"] == dt.date(2026, 11, 23)

@@ -56,6 +56,18 @@ def test_diff_reports_an_added_notice_and_photo(repo: Town, cli_run) -> None:
     assert "结论：可以合并。" in result.out
 
 
+def test_diff_does_not_call_a_notice_that_starts_later_opened(repo: Town, cli_run) -> None:
+    repo.write(
+        "organizations/a-cun/notices/2026-11-30-fazhan.md",
+        notice_md("2026-11-30", "2026-12-04").replace("title: 公示", "title: 发展党员公示"),
+    )
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 0, result.out
+    assert "新开始的公示" not in result.out and "新增公开内容（1）：\n  - a-cun：公示“发展党员公示”（2026-11-30）" in result.out
+    payload = json.loads(cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--format", "json").out)
+    assert payload["opened_notices"] == [] and payload["added"][0]["id"] == "2026-11-30-fazhan"
+
+
 def test_diff_refuses_a_silently_deleted_disclosure(repo: Town, cli_run) -> None:
     (repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md").unlink()
     (repo.root / "organizations/a-cun/disclosures/2026-11-03-neibu.md").unlink()  # 党内: never public, no error
@@ -213,9 +225,86 @@ def test_diff_shows_a_notice_period_moved(full_repo: Town, cli_run) -> None:
         notice_md("2026-11-24", "2026-12-02").replace("title: 公示", "title: 发展党员公示"),
     )
     expected = "  - a-cun：公示“发展党员公示”（2026-11-24）\n      公示期：2026-11-24 至 2026-11-30 → 2026-11-24 至 2026-12-02\n"
-    assert "修改的公开内容（1）：\n" + expected in _diff(full_repo, cli_run).out
+    text = _diff(full_repo, cli_run)
+    assert "修改的公开内容（1）：\n" + expected in text.out and text.code == 0  # an open notice extended
     markdown = _diff(full_repo, cli_run, "markdown").out
     assert "- a-cun：公示“发展党员公示”（2026-11-24）\n  - 公示期：2026-11-24 至 2026-11-30 → 2026-11-24 至 2026-12-02\n" in markdown
+
+
+NOTICE = "organizations/a-cun/notices/2026-11-24-fazhan.md"  # open on 2026-11-26: 11-24 to 11-30
+
+
+def _with_notices(town: Town) -> Town:
+    """full_repo plus a notice that has ended and one that has not started (on 2026-11-26)."""
+    town.write(
+        "organizations/a-cun/notices/2026-11-02-youxiu.md",
+        notice_md("2026-11-02", "2026-11-06").replace("title: 公示", "title: 优秀党员公示"),
+    )
+    town.write(
+        "organizations/a-cun/notices/2026-11-30-pingyi.md", notice_md("2026-11-30", "2026-12-07").replace("title: 公示", "title: 评议公示")
+    )
+    _git(town.root, "add", "-A")
+    _git(town.root, "commit", "-q", "-m", "notices")
+    return town
+
+
+PERIOD = "diff-notice-period"
+
+
+def _period_errors(out: str) -> list[str]:
+    return [line for line in out.splitlines() if f"[{PERIOD}]" in line]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "at", "says"),
+    [
+        # a closed notice moved into 2027 (its file name now contradicts it too: notice-file-date)
+        ("2026-11-02-youxiu.md", "start: 2026-11-02\nend: 2026-11-06", "start: 2027-11-02\nend: 2027-11-08", "5:8", "已于 2026-11-06 结束"),
+        # a closed notice's end changed after it ended
+        ("2026-11-02-youxiu.md", "end: 2026-11-06", "end: 2026-11-09", "6:6", "已于 2026-11-06 结束"),
+        # an open notice moved into the future
+        ("2026-11-24-fazhan.md", "start: 2026-11-24\nend: 2026-11-30", "start: 2026-11-30\nend: 2026-12-07", "5:8", "推迟到以后"),
+        # an open notice shortened: it cuts the time left to object
+        ("2026-11-24-fazhan.md", "end: 2026-11-30", "end: 2026-11-27", "6:6", "提前到 2026-11-27"),
+        # an upcoming notice said to have started before today
+        ("2026-11-30-pingyi.md", "start: 2026-11-30", "start: 2026-11-20", "5:8", "改到今天以前"),
+    ],
+)
+def test_diff_refuses_rewriting_a_notice_period_readers_have_seen(full_repo: Town, cli_run, rel, old, new, at, says) -> None:
+    town = _with_notices(full_repo)
+    _edit(town, f"organizations/a-cun/notices/{rel}", old, new)
+    text = _diff(town, cli_run)
+    assert text.code == 1
+    [line] = _period_errors(text.out)
+    assert line.startswith(f"organizations/a-cun/notices/{rel}:{at}: 错误 [diff-notice-period]") and says in line
+    assert "withdrawn: {date: 2026-11-26, reason: 更正原因}" in line and "另发一条更正后的公示" in line
+    markdown = _diff(town, cli_run, "markdown").out
+    assert f"- `organizations/a-cun/notices/{rel}:{at}` [diff-notice-period]" in markdown
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("2026-11-24-fazhan.md", "end: 2026-11-30", "end: 2026-12-04"),  # an open notice extended: more time to object
+        ("2026-11-30-pingyi.md", "end: 2026-12-07", "end: 2026-12-11"),  # an upcoming notice's end, either way
+        ("2026-11-30-pingyi.md", "end: 2026-12-07", "end: 2026-12-04"),
+    ],
+)
+def test_diff_lets_a_notice_run_longer_and_an_upcoming_one_change(full_repo: Town, cli_run, rel, old, new) -> None:
+    town = _with_notices(full_repo)
+    _edit(town, f"organizations/a-cun/notices/{rel}", old, new)
+    text = _diff(town, cli_run)
+    assert text.code == 0, text.out
+    assert "修改的公开内容（1）：" in text.out and "公示期：" in text.out and _period_errors(text.out) == []
+
+
+def test_withdrawing_a_notice_instead_of_moving_it_passes(full_repo: Town, cli_run) -> None:
+    town = _with_notices(full_repo)
+    _edit(town, NOTICE, "end: 2026-11-30\n", "end: 2026-11-30\nwithdrawn: {date: 2026-11-26, reason: 公示期有误，另行公示}\n")
+    town.write("organizations/a-cun/notices/2026-11-27-fazhan-gengzheng.md", notice_md("2026-11-27", "2026-12-03"))
+    text = _diff(town, cli_run)
+    assert text.code == 0, text.out
+    assert "撤回：（空） → 2026-11-26：公示期有误，另行公示" in text.out
 
 
 def test_diff_shows_a_body_edit_as_a_short_text_diff(full_repo: Town, cli_run) -> None:
@@ -238,8 +327,39 @@ def test_diff_shows_a_withdrawal_and_redaction(full_repo: Town, cli_run) -> None
     _edit(full_repo, rel, "category: 党费\n", "category: 党费\nredact: true\n")
     _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
     text = _diff(full_repo, cli_run).out
-    assert "撤回的公开内容（1）：\n  - a-cun：公开事项（2026-11-02）\n      删除内容：（空） → redact: true，只保留“已撤回”记录\n" in text
+    assert (
+        "撤回的公开内容（1）：\n  - a-cun：公开事项（2026-11-02）\n"
+        "      删除内容：（空） → redact: true，内容从网站上删除，只保留“已撤回：金额有误（2026-11-25）”\n"
+    ) in text
     assert "身份证号" not in text and "第三季度党费" not in text  # nothing of a redacted item is repeated
+    for fmt in ("markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "金额有误" in out and "身份证号" not in out and "第三季度党费" not in out
+
+
+def test_diff_refuses_a_redaction_without_a_reason_and_never_repeats_the_content(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\nredact: true\n")
+    _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
+    text = _diff(full_repo, cli_run)
+    assert text.code == 1
+    assert f"{rel}:5:9: 错误 [item-redact-reason]" in text.out
+    assert "删除内容：（空） → redact: true，内容从网站上删除，只保留“已撤回：没有写撤回原因”" in text.out
+    for fmt in ("text", "markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "身份证号" not in out and "第三季度党费" not in out
+
+
+def test_editing_a_redacted_items_removed_text_is_no_change_and_repeats_nothing(full_repo: Town, cli_run) -> None:
+    rel = "organizations/a-cun/disclosures/2026-11-02-dangfei.md"
+    _edit(full_repo, rel, "category: 党费\n", "category: 党费\nwithdrawn: {date: 2026-11-25, reason: 误发了个人信息}\nredact: true\n")
+    _git(full_repo.root, "commit", "-q", "-am", "redact")
+    _edit(full_repo, rel, "title: 第三季度党费", "title: 张三身份证号")
+    _edit(full_repo, rel, "正文内容。", "身份证号误发的正文。")
+    for fmt in ("text", "markdown", "json"):
+        out = _diff(full_repo, cli_run, fmt).out
+        assert "身份证号" not in out and "张三" not in out and "第三季度党费" not in out
+    assert "这次改动不影响公开网站。" in _diff(full_repo, cli_run).out
 
 
 def test_diff_refuses_deleting_a_tombstone(full_repo: Town, cli_run) -> None:

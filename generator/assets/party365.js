@@ -15,6 +15,13 @@
     return Math.round((Date.parse(to) - Date.parse(from)) / 86400000);
   }
 
+  /* "将于 11月30日 开始公示", with the year when it is not this year's (templating.cn_start). */
+  function startsOn(start, today) {
+    var when = +start.slice(5, 7) + "月" + +start.slice(8, 10) + "日";
+    if (start.slice(0, 4) !== today.slice(0, 4)) when = +start.slice(0, 4) + "年" + when;
+    return "将于 " + when + " 开始公示";
+  }
+
   function updateCountdowns(root) {
     var today = chinaToday();
     root.querySelectorAll(".p365-countdown").forEach(function (el) {
@@ -25,9 +32,77 @@
         el.textContent = "已结束";
         el.classList.add("p365-closed");
       } else if (today < start) {
-        el.textContent = "还有 " + days(today, start) + " 天开始";
+        el.textContent = startsOn(start, today);
       } else {
         el.textContent = "剩余 " + (days(today, end) + 1) + " 天";
+      }
+    });
+  }
+
+  function endOf(el) {
+    var countdown = el.querySelector(".p365-countdown[data-end]");
+    return el.getAttribute("data-end") || (countdown ? countdown.getAttribute("data-end") : "");
+  }
+
+  /* Write a count into a heading and its table-of-contents entries: "正在公示（3 条）". */
+  function recount(id, count) {
+    var heading = document.getElementById(id);
+    var places = heading ? [heading] : [];
+    document.querySelectorAll('a[href="#' + id + '"]:not(.headerlink)').forEach(function (a) { places.push(a); });
+    places.forEach(function (el) {
+      var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (/（\d+ 条）/.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(/（\d+ 条）/, "（" + count + " 条）");
+      }
+    });
+  }
+
+  /* Notices built before they started (under 即将开始的公示) join the open ones on the day the
+     page is read, in the order of their end: never counted or listed as open before their first
+     day, never left under 即将开始 after it. */
+  function moveStartedNotices(root) {
+    var today = chinaToday();
+    root.querySelectorAll(".p365-upcoming-notices").forEach(function (upcoming) {
+      var list = upcoming.tagName === "UL";
+      var target = list ? root.querySelector(".p365-live-list") : root.querySelector(".p365-open-end");
+      if (!target) return;
+      var moved = 0;
+      Array.prototype.slice.call(upcoming.children).forEach(function (el) {
+        var countdown = el.querySelector(".p365-countdown[data-start]");
+        if (!countdown || countdown.getAttribute("data-start") > today) return;
+        var end = endOf(el);
+        var open = list ? Array.prototype.slice.call(target.children) : [];
+        if (!list) {
+          for (var sib = target.parentNode.firstElementChild; sib && sib !== target; sib = sib.nextElementSibling) {
+            if (sib.classList.contains("p365-notice")) open.push(sib);
+          }
+        }
+        var before = open.filter(function (o) { return endOf(o) > end; })[0];
+        if (before) before.parentNode.insertBefore(el, before);
+        else if (list) target.appendChild(el);
+        else target.parentNode.insertBefore(el, target);
+        el.classList.replace("p365-upcoming", "p365-open");
+        moved += 1;
+      });
+      if (!moved) return;
+      if (list) target.hidden = false;
+      root.querySelectorAll(".p365-none-open").forEach(function (p) { p.hidden = true; });
+      var left = upcoming.children.length;
+      var heading = document.getElementById("jijiang");
+      if (!left) {
+        upcoming.hidden = true;
+        if (heading) heading.hidden = true;
+        document.querySelectorAll('a[href="#jijiang"]:not(.headerlink)').forEach(function (a) {
+          (a.closest("li") || a).hidden = true;
+        });
+      }
+      recount("jijiang", left);
+      if (!list) {
+        var shown = 0;
+        for (var sib = target.parentNode.firstElementChild; sib; sib = sib.nextElementSibling) {
+          if (sib.classList.contains("p365-notice")) shown += 1;
+        }
+        recount("zhengzai", shown);
       }
     });
   }
@@ -825,6 +900,7 @@
   function init() {
     focusableScrollers(document);
     updateCountdowns(document);
+    moveStartedNotices(document);
     updateLiveLists(document);
     setupFilter(document);
     setupLargeText();

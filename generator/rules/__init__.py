@@ -6,22 +6,25 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import audience, basemap, brands, compliance, content, hidden, notices, photos, placeholders, privacy, refs, schema
-
-MODULES: tuple[ModuleType, ...] = (
-    schema,
-    hidden,
-    privacy,
-    content,
-    photos,
-    notices,
+from . import (
     audience,
-    refs,
     basemap,
     brands,
     compliance,
+    content,
+    hidden,
+    notices,
+    photos,
     placeholders,
+    privacy,
+    refs,
+    schema,
+    withdrawal,
 )
+
+MODULES: tuple[ModuleType, ...] = (
+    schema, hidden, privacy, content, photos, notices, withdrawal, audience, refs, basemap, brands, compliance, placeholders
+)  # fmt: skip
 
 LOADER_RULES = {
     "yaml-syntax": "YAML 语法错误",
@@ -42,6 +45,9 @@ LOADER_RULES = {
 DIFF_RULES = {
     "diff-item-removed": "已发布的公开事项或公示被删除（应保留并标记撤回）",
     "diff-page-removed": "已发布的组织页面被删除且没有登记改名（旧网址会失效）",
+    "diff-notice-period": (
+        "已开始的公示改了开始日期、已结束的公示改了日期、正在进行的公示提前结束，或还没开始的公示开始日期改到今天以前（应撤回并另发更正的公示）"
+    ),
     "codeowners-stale": "CODEOWNERS 不是最新的（新组织或维护人变动后要重新生成）",
     "path-not-yours": "合并请求改了提交人不负责的文件：别的组织的文件夹、新组织、镇级数据、网站的页面/模板/配置/程序或自动检查流程",
 }

@@ -32,7 +32,7 @@ from . import exports
 from .freshness import Day, newest, notice_dates, org_dates, profile_dates, town_dates
 from .theme import REDIRECT_POLICY
 from .tianditu import IMG_SOURCES, SHIPPED, Leaflet, map_data, tianditu_key
-from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices
+from .views import BANKUAI_ORDER, OrgView, build_org_views, closed_notices, figures, open_notices, upcoming_notices
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -259,6 +259,7 @@ class SiteBuilder:
             dates,
             figures=figures(self.ds, self.views),
             notices=open_notices(self.views),  # the page shows 5; the rest replace those that end before it is read
+            upcoming=upcoming_notices(self.views),  # apart; each joins the open ones on its first day
             quarter=quarter_label(self.ds.today),
             plan=self.ds.valid.plan,
         )
@@ -279,6 +280,7 @@ class SiteBuilder:
             "gongshi/index.md",
             [d for v in self.views.values() for n in v.notices for d in notice_dates(n)],
             open=open_notices(self.views),
+            upcoming=upcoming_notices(self.views),
             closed=closed_notices(self.views),
         )
 

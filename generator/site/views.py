@@ -179,9 +179,17 @@ def build_org_views(ds: Dataset) -> dict[str, OrgView]:
 
 
 def open_notices(views: dict[str, OrgView]) -> list[NoticeView]:
-    """Open and upcoming notices of the whole town, the one closing soonest first."""
-    found = [n for v in views.values() for n in v.notices if n.status in ("open", "upcoming")]
+    """Notices of the whole town open today, the one closing soonest first. A notice that has
+    not started is never among them (it is "将于 M月D日 开始公示", `upcoming_notices`)."""
+    found = [n for v in views.values() for n in v.notices if n.status == "open"]
     return sorted(found, key=lambda n: (n.end, n.start, n.org_slug, n.anchor))
+
+
+def upcoming_notices(views: dict[str, OrgView]) -> list[NoticeView]:
+    """Notices of the whole town that start after today, the one starting soonest first. The
+    pages list them apart; the browser moves one to the open notices on the day it starts."""
+    found = [n for v in views.values() for n in v.notices if n.status == "upcoming"]
+    return sorted(found, key=lambda n: (n.start, n.end, n.org_slug, n.anchor))
 
 
 def closed_notices(views: dict[str, OrgView]) -> list[NoticeView]:
