@@ -33,15 +33,31 @@ DEMO_DATE = dt.date(2026, 11, 26)
 DEMO_EPOCH = 1795665600  # 2026-11-26 12:00 Asia/Shanghai
 
 
+_TOWN_YML_LIMIT = 512 * 1024  # the loader's limit for any text file
+
+
 def is_demo(root: Path) -> bool:
-    """Whether the town data under `root` is the demo (`demo: true` in content/_town/town.yml)."""
+    """Whether the town data under `root` is the demo (`demo: true` in content/_town/town.yml).
+
+    Read before validation, so whatever the file holds: only its top level is looked at, from the
+    node tree (nothing is constructed: no number of 5,000 digits, no nesting walked in Python);
+    libyaml stops a file nested past 1,000 levels itself."""
     import yaml
 
+    file = root / "content" / "_town" / "town.yml"
     try:
-        data = yaml.safe_load((root / "content" / "_town" / "town.yml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        if file.stat().st_size > _TOWN_YML_LIMIT:
+            return False
+        node = yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):  # RecursionError: PyYAML without libyaml
         return False  # the validator reports a broken town.yml; it is then no demo
-    return isinstance(data, dict) and data.get("demo") is True
+    if not isinstance(node, yaml.MappingNode):
+        return False
+    return any(
+        isinstance(key, yaml.ScalarNode) and key.value == "demo" and isinstance(value, yaml.ScalarNode) and not value.style
+        and value.value in ("true", "True", "TRUE")
+        for key, value in node.value
+    )  # fmt: skip
 
 
 def town_today(root: Path, environ: dict[str, str] | None = None) -> tuple[dt.date, str]:

@@ -28,6 +28,12 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 MAX_TEXT_BYTES = 512 * 1024
 """Largest YAML or Markdown file accepted; a clerk's entry is a few kilobytes."""
 
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists accepted (the file itself is level 1). The deepest real
+data is 6 levels (routes.yml: basemap → roads → a road → line → a point), a profile's 4 (brand →
+practices → a practice); a file nested past this is refused before anything recursive in Python
+walks it (340 levels were a RecursionError)."""
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -482,8 +488,14 @@ def _syntax_error(display: str, lines: list[str], exc: yaml.MarkedYAMLError, lin
     return _cause_error(display, lines, cause, line_offset)
 
 
+def _shown(lines: list[str], index: int, limit: int = 200) -> str:
+    """Line `index` as a diagnostic shows what was found: stripped, and short (a line may be 500 KB)."""
+    text = lines[index].strip() if index < len(lines) else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _cause_error(display: str, lines: list[str], cause: _Cause, line_offset: int) -> Diagnostic:
-    found = lines[cause.line].strip() if cause.line < len(lines) else ""
+    found = _shown(lines, cause.line)
     return _error(display, Pos(cause.line + 1 + line_offset, cause.col + 1), "yaml-syntax", cause.message, found, cause.fix)
 
 
@@ -512,6 +524,58 @@ def _anchors_and_aliases(text: str, display: str, line_offset: int) -> list[Diag
     return found
 
 
+class _TooDeep(Exception):
+    """A mapping or list nested deeper than MAX_DEPTH, at `mark` (PyYAML's or libyaml's)."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+_OPENING_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSING_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _too_deep(text: str, parser: Any = yaml.SafeLoader) -> Any:
+    """The mark where the first mapping or list deeper than MAX_DEPTH starts, from the parser's
+    events (a flat stream: nothing recursive runs); None when the text is not that deep, or when
+    its syntax fails first (reported by the composer)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=parser):
+            if isinstance(event, _OPENING_EVENTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, _CLOSING_EVENTS):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _past_libyaml(text: str, exc: yaml.MarkedYAMLError) -> Any:
+    """Where MAX_DEPTH was crossed in a text libyaml refused for passing its own 1,000 levels.
+    Its scanner looks ahead and fails before it sends one event, so the text up to its failure
+    is read (the crossing is in it); PyYAML's own parser, which looks less far ahead but costs a
+    quadratic half-second on such a text, only if that fails."""
+    mark = exc.problem_mark
+    return (mark is not None and _too_deep(text[: mark.index], _BaseLoader)) or _too_deep(text)
+
+
+def _depth_error(display: str, lines: list[str], mark: Any, line_offset: int) -> Diagnostic:
+    line = _shown(lines, mark.line)
+    return _error(
+        display,
+        Pos(mark.line + 1 + line_offset, mark.column + 1),
+        "yaml-depth",
+        f"YAML 嵌套超过 {MAX_DEPTH} 层（字段套字段、列表套列表），从这里开始是第 {MAX_DEPTH + 1} 层",
+        line,
+        "档案最多套五六层（例如 brand → practices → 每一项 → text）：删掉多余的“[”“{”或多余的缩进层级；"
+        "从别处复制来的内容只保留模板里有的字段",
+    )
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
 _SWALLOWED_KEY = re.compile(r"[a-z_][a-z0-9_]*(?:[ ]*：|:[^ /])")
@@ -530,9 +594,11 @@ class _Builder:
     def pos(self, node: yaml.Node) -> Pos:
         return Pos(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
-    def build(self, node: yaml.Node) -> Any:
+    def build(self, node: yaml.Node, depth: int = 1) -> Any:
+        if isinstance(node, yaml.CollectionNode) and depth > MAX_DEPTH:
+            raise _TooDeep(node.start_mark)
         if node.tag not in _PLAIN_TAGS:
-            line = self.lines[node.start_mark.line].strip() if node.start_mark.line < len(self.lines) else ""
+            line = _shown(self.lines, node.start_mark.line)
             self.diagnostics.append(
                 _error(
                     self.display,
@@ -545,12 +611,12 @@ class _Builder:
             )
             return None
         if isinstance(node, yaml.MappingNode):
-            return self._build_map(node)
+            return self._build_map(node, depth)
         if isinstance(node, yaml.SequenceNode):
             items = YList(self.pos(node))
             for child in node.value:
                 items.item_pos.append(self.pos(child))
-                items.append(self.build(child))
+                items.append(self.build(child, depth + 1))
             return items
         if isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _STR_TAG and (cause := self._swallowed(node)):
             self.diagnostics.append(_cause_error(self.display, self.lines, cause, self.offset))
@@ -581,7 +647,7 @@ class _Builder:
                 return _line_cause(self.lines, i)
         return None
 
-    def _build_map(self, node: yaml.MappingNode) -> YMap:
+    def _build_map(self, node: yaml.MappingNode, depth: int) -> YMap:
         result = YMap(self.pos(node))
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -611,7 +677,7 @@ class _Builder:
                 continue
             result.key_pos[key] = self.pos(key_node)
             result.value_pos[key] = self.pos(value_node)
-            result[key] = self.build(value_node)
+            result[key] = self.build(value_node, depth + 1)
         return result
 
 
@@ -637,6 +703,8 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
     refused = _anchors_and_aliases(text, display, line_offset)
     if refused:
         return None, refused, False
+    if _BaseLoader is yaml.SafeLoader and (deep := _too_deep(text)):  # pragma: no cover - PyYAML without libyaml
+        return None, [_depth_error(display, lines, deep, line_offset)], False  # its composer recurses in Python
     loader = _CoreLoader(text)
     try:
         node = loader.get_single_node()
@@ -644,7 +712,11 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
             return None, [], True
         builder = _Builder(loader, display, line_offset, lines)
         data = builder.build(node)
+    except _TooDeep as exc:
+        return None, [_depth_error(display, lines, exc.mark, line_offset)], False
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or "") and (deep := _past_libyaml(text, exc)):
+            return None, [_depth_error(display, lines, deep, line_offset)], False
         return None, [_syntax_error(display, lines, exc, line_offset)], False
     except yaml.YAMLError:
         return None, [_error(display, Pos(1 + line_offset, 1), "yaml-syntax", "YAML 内容无法解析", "", _FIX_GENERIC)], False

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import MAX_TEXT_BYTES, Pos, YList, YMap, load_markdown, load_yaml, parse_yaml, position
+from generator.loader import MAX_DEPTH, MAX_TEXT_BYTES, Pos, YList, YMap, load_markdown, load_yaml, parse_yaml, position
 
 
 def _load(tmp_path: Path, text: str | bytes, name: str = "org.yml"):
@@ -192,3 +192,51 @@ def test_free_text_blocks_are_not_linted(tmp_path: Path) -> None:
     """Inside `|` blocks, `-功能室`, `name：` and full-width indentation are the clerk's text."""
     doc = _load(tmp_path, "intro: |\n  　　本村党委：\n  -功能室\n  name：王\nb: 1\n")
     assert doc.ok and not doc.diagnostics and doc.data["b"] == 1
+
+
+# ---------------------------------------------------------------- nesting
+
+
+def _flow(levels: int) -> str:
+    """`a:` and `levels - 1` nested lists: the file's own mapping is level 1."""
+    return "a: " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"
+
+
+def _block(levels: int) -> str:
+    """Mappings nested by indentation, one space deeper each."""
+    return "".join(" " * i + f"k{i}:\n" for i in range(levels - 1)) + " " * (levels - 1) + "x: 1\n"
+
+
+@pytest.mark.parametrize("shape", [_flow, _block])
+def test_nesting_to_the_limit_is_read_and_one_level_more_is_refused(tmp_path: Path, shape) -> None:
+    doc = _load(tmp_path, shape(MAX_DEPTH))
+    assert doc.ok and doc.diagnostics == []
+    doc = _load(tmp_path, shape(MAX_DEPTH + 1))
+    [d] = doc.diagnostics
+    assert not doc.ok and doc.data is None
+    where = (1, 3 + MAX_DEPTH) if shape is _flow else (MAX_DEPTH + 1, MAX_DEPTH + 1)
+    assert (d.rule, (d.line, d.col)) == ("yaml-depth", where) and "嵌套超过 32 层" in d.message and d.fix
+
+
+@pytest.mark.parametrize("levels", [340, 999, 1001, 100_000])
+def test_deep_nesting_is_refused_where_the_limit_is_crossed_at_any_depth(tmp_path: Path, levels: int) -> None:
+    """340 levels made every command die with RecursionError; past 1,000 libyaml stops by itself
+    (its own English error); a front matter counts lines from the top of the file."""
+    doc = _load(tmp_path, f"---\nschema: 1\n{_flow(levels)}---\n正文\n", name="2026-10-01-a.md")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line, d.col) == ("yaml-depth", 3, 3 + MAX_DEPTH)
+
+
+def test_is_demo_reads_only_the_top_of_a_hostile_town_file(tmp_path: Path) -> None:
+    """`town_today` reads town.yml before validation (demo: true pins the date): with PyYAML's own
+    loader 340 levels were a RecursionError, a 5,000-digit number a ValueError."""
+    from generator.dates import is_demo
+
+    town = tmp_path / "content" / "_town"
+    town.mkdir(parents=True)
+    for text in (_flow(340), _flow(5000), "- a\n", "\xff", "demo: yes\n"):
+        (town / "town.yml").write_text(text, encoding="utf-8")
+        assert is_demo(tmp_path) is False
+    for text in ("demo: true\nx: " + "[" * 339 + "]" * 339 + "\n", "demo: true\nn: 1" + "0" * 5000 + "\n"):
+        (town / "town.yml").write_text(text, encoding="utf-8")
+        assert is_demo(tmp_path) is True  # the flag is read whatever the rest holds; the validator refuses the rest
