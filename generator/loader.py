@@ -8,6 +8,7 @@ encoding, tabs, duplicate keys, aliases, size) as diagnostics. It never raises o
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -616,6 +617,7 @@ class _Builder:
             items = YList(self.pos(node))
             for child in node.value:
                 items.item_pos.append(self.pos(child))
+                self._hash_comment(child)
                 items.append(self.build(child, depth + 1))
             return items
         if isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _STR_TAG and (cause := self._swallowed(node)):
@@ -677,8 +679,51 @@ class _Builder:
                 continue
             result.key_pos[key] = self.pos(key_node)
             result.value_pos[key] = self.pos(value_node)
+            self._hash_comment(value_node, key)
             result[key] = self.build(value_node, depth + 1)
         return result
+
+    def _hash_comment(self, node: yaml.Node, key: str = "") -> None:
+        """A value YAML read as nothing because it starts with `#`: `slogan: #乡村振兴# 我们在行动`
+        (a WeChat topic) is a comment to YAML, and the slogan would silently vanish. `#` right before
+        text is an error; `# text` (a comment as the templates write them) after a field left empty
+        is a warning, in case the text was meant to be the value."""
+        if not (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style and node.start_mark.line < len(self.lines)):
+            return None
+        line, col = self.lines[node.start_mark.line], node.start_mark.column
+        rest = line[col:].lstrip(" ")
+        if not rest.startswith("#"):
+            return None
+        at = Pos(node.start_mark.line + 1 + self.offset, len(line) - len(rest) + 1)
+        text = rest.rstrip()
+        quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+        written = f"{key}: {quoted}" if key else f"- {quoted}"
+        what = f"字段“{key}”" if key else "这一项"
+        if len(text) > 1 and text[1] not in " #":
+            self.diagnostics.append(
+                _error(
+                    self.display,
+                    at,
+                    "yaml-hash-comment",
+                    f"{what}的值以“#”开头，YAML 把“#”后面的内容当成注释，{what}实际是空的",
+                    text,
+                    f"给整个值加上英文引号，写成 {written}",
+                )
+            )
+        else:
+            self.diagnostics.append(
+                Diagnostic(
+                    self.display,
+                    at.line,
+                    at.col,
+                    Severity.WARNING,
+                    "yaml-hash-comment",
+                    f"{what}是空的：“#”后面的文字是注释，不会显示",
+                    text,
+                    f"如果这段文字就是要填的内容，给它加上英文引号，写成 {written}；如果只是备注，把备注移到上一行",
+                )
+            )
+        return None
 
 
 def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, list[Diagnostic], bool]:
@@ -723,7 +768,7 @@ def parse_yaml(text: str, display: str, *, line_offset: int = 0) -> tuple[Any, l
     finally:
         loader.dispose()
     # A duplicate key keeps its first value, so the rest of the file can still be checked.
-    ok = all(d.rule == "yaml-duplicate-key" for d in builder.diagnostics)
+    ok = all(d.rule == "yaml-duplicate-key" or d.severity is Severity.WARNING for d in builder.diagnostics)
     return data, builder.diagnostics, ok
 
 

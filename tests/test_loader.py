@@ -240,3 +240,47 @@ def test_is_demo_reads_only_the_top_of_a_hostile_town_file(tmp_path: Path) -> No
     for text in ("demo: true\nx: " + "[" * 339 + "]" * 339 + "\n", "demo: true\nn: 1" + "0" * 5000 + "\n"):
         (town / "town.yml").write_text(text, encoding="utf-8")
         assert is_demo(tmp_path) is True  # the flag is read whatever the rest holds; the validator refuses the rest
+
+
+# ---------------------------------------------------------------- a value that starts with #
+
+
+def test_a_wechat_topic_at_the_start_of_a_value_is_an_error_at_the_hash(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "schema: 1\nslogan: #乡村振兴# 我们在行动\n")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line, d.col, d.is_error) == ("yaml-hash-comment", 2, 9, True)
+    assert d.found == "#乡村振兴# 我们在行动" and "注释" in d.message
+    assert 'slogan: "#乡村振兴# 我们在行动"' in d.fix and not doc.ok
+    assert parse_yaml('slogan: "#乡村振兴# 我们在行动"\n', "f.yml")[0]["slogan"] == "#乡村振兴# 我们在行动"  # the fix reads back
+
+
+def test_a_hash_item_in_a_list_and_in_front_matter(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "---\nschema: 1\ntitle: 党费\ntags:\n  - #话题\n---\n正文\n", name="2026-10-01-a.md")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line, d.col) == ("yaml-hash-comment", 5, 5) and '- "#话题"' in d.fix
+
+
+def test_a_field_left_empty_with_a_comment_is_a_warning(tmp_path: Path) -> None:
+    """`slogan: # 待填写` is a note as the templates write them, or a value lost: the field is empty
+    either way; the clerk is told, the file is still checked (a required field errors there)."""
+    doc = _load(tmp_path, "schema: 1\nslogan: # 待填写\n")
+    [d] = doc.diagnostics
+    assert (d.rule, d.line, d.col, d.is_error) == ("yaml-hash-comment", 2, 9, False)
+    assert doc.ok and doc.data["slogan"] is None and "备注" in d.fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "members:\n  total: 0     # 党员总数\n",  # a comment after a value
+        "contact:   # 会公开显示在网站上\n  phone: 0519-88001234\n",  # after a key whose value is on the next lines
+        'slogan: "#乡村振兴# 我们在行动"\n',
+        "slogan: '#乡村振兴'\n",
+        "intro: |\n  #话题# 正文\n",  # inside a block of free text
+        "# 整行说明\nslogan: 口号\n",
+        "slogan:\n",  # empty, without a comment: the schema's to judge
+    ],
+)
+def test_real_comments_and_quoted_hashes_are_left_alone(text: str) -> None:
+    _, problems, ok = parse_yaml(text, "f.yml")
+    assert ok and problems == []

@@ -32,6 +32,7 @@ LOADER_RULES = {
     "yaml-duplicate-key": "字段重复",
     "yaml-alias": "使用了锚点、别名或合并键",
     "yaml-depth": "字段或列表嵌套超过 32 层",
+    "yaml-hash-comment": "值以 # 开头，被当成了注释（字段实际是空的）",
     "file-encoding": "文件不是 UTF-8 编码（如 GBK）",
     "file-too-large": "文本文件超过 512 KB",
     "file-front-matter": "Markdown 缺少字段区",
