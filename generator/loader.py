@@ -8,6 +8,7 @@ encoding, tabs, duplicate keys, aliases, size) as diagnostics. It never raises o
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -346,7 +347,7 @@ def _value_cause(line: str, start: int, index: int, key: str = "") -> _Cause | N
             )
         return None
     if first in "@`%&*!|>":
-        if first in "&*!":
+        if first in "&*!" or re.fullmatch(r"[|>][-+1-9]{0,2}", value):  # a `|` or `>` block's header is no mistake
             return None  # anchors, aliases and tags are reported by their own checks
         return _Cause(index, start, f"{_SYNTAX}值不能以“{first}”开头", f'给整个值加上英文引号，例如 "{value}"')
     inner = value.find(": ")
@@ -413,6 +414,10 @@ def _nonblank_before(lines: list[str], index: int) -> int | None:
     return None
 
 
+_MAX_KEY = 1024
+_LONG_KEY = re.compile(r"[ ]*(?:-[ ]+)*([^ :#'\"\[{][^:]*):(?: |$)")
+
+
 def _diagnose(lines: list[str], exc: yaml.MarkedYAMLError) -> _Cause:
     """The line to edit and the likely cause of a syntax error the parser reported at its mark."""
     mark = exc.problem_mark or exc.context_mark
@@ -424,6 +429,14 @@ def _diagnose(lines: list[str], exc: yaml.MarkedYAMLError) -> _Cause:
     if at >= len(lines) or not _strip_comment(lines[at]).strip():  # past the end, or a blank line
         before = _nonblank_before(lines, at)
         at, col = (before, len(lines[before])) if before is not None else (0, 0)
+    long_key = _LONG_KEY.match(lines[at]) if at < len(lines) else None
+    if long_key and len(long_key.group(1)) > _MAX_KEY:  # YAML reads no key longer than this
+        return _Cause(
+            at,
+            long_key.start(1),
+            f"{_SYNTAX}冒号前面的字段名太长（{len(long_key.group(1))} 个字符，YAML 最多 {_MAX_KEY} 个）",
+            "每行写成“字段名: 值”：字段名用模板里的英文名，长文字写在冒号和空格后面",
+        )
     if "quoted scalar" in context and exc.context_mark:
         start = exc.context_mark.line
         if "escape" in problem or "hexdecimal" in problem:
@@ -451,17 +464,23 @@ def _diagnose(lines: list[str], exc: yaml.MarkedYAMLError) -> _Cause:
     if "mapping values are not allowed" in problem:
         prev = _nonblank_before(lines, at)
         if prev is not None and _indent(lines[at]) > _indent(lines[prev]) and not _strip_comment(lines[prev]).endswith(":"):
+            if found := _realign(lines, at):
+                return _indent_cause(lines, found)
             return _Cause(at, 0, f"{_SYNTAX}这一行缩进多了", "和上一行的同级字段对齐：用同样多的空格开头")
         return _Cause(at, col, f"{_SYNTAX}这里不能出现英文冒号“:”", '值里含有冒号时给整个值加上英文引号，例如 title: "时间: 周五"')
     if "simple key" in context and exc.context_mark:
         start = exc.context_mark.line
+        if (found := _realign(lines, start)) and found.line < start:  # a line above went wrong first
+            return _indent_cause(lines, found)
         return _Cause(
             start,
             0,
             f"{_SYNTAX}这一行缺少“字段名: ”",
             "每一行写成“字段名: 值”（英文冒号后加一个空格）；如果这是上一行内容的一部分，把它接到上一行末尾",
         )
-    if "expected key" in problem or "'-' indicator" in problem or "block end" in problem:
+    if "expected key" in problem or "'-' indicator" in problem or "block end" in problem or "document start" in problem:
+        if found := _realign(lines, at):
+            return _indent_cause(lines, found)
         prev = _nonblank_before(lines, at)
         if prev is not None and _indent(lines[prev]) % 2 and not _indent(lines[at]) % 2:
             at = prev
@@ -472,6 +491,176 @@ def _diagnose(lines: list[str], exc: yaml.MarkedYAMLError) -> _Cause:
             "同一层的字段要用同样多的空格开头（每深一层多两个空格）；列表的每一项以“- ”开头并对齐",
         )
     return _Cause(at, col, "YAML 语法错误", _FIX_GENERIC)
+
+
+# ---------------------------------------------------------------- indentation
+#
+# YAML notices a wrong indentation where the next line no longer fits, often a line or several
+# below the line the clerk changed (a first field indented three spaces reads fine until its
+# sibling at two). The line to name is the one whose re-indentation alone lets the parser past the
+# point where it stopped and leaves the file indented regularly (each level one step deeper than
+# the field that opens it, siblings aligned): every candidate is tried with the parser itself.
+
+_REALIGN_LINES = 1000  # files longer than this (none a clerk writes) keep the parser's line
+_REALIGN_BACK = 30  # how far above the parser's line the mistake is looked for
+_REALIGN_TRIALS = 200  # parses at most, so that even a hostile file costs a fraction of a second
+
+
+def _rows(lines: list[str]) -> list[int]:
+    """The lines that carry structure: not blank, not only a comment, not free text in a | or > block."""
+    blocks = _block_scalar_lines(lines)
+    return [i for i, line in enumerate(lines) if i not in blocks and _strip_comment(line).strip() not in ("", "---", "...")]
+
+
+def _is_dash(line: str) -> bool:
+    body = line.lstrip(" ")
+    return body == "-" or body.startswith("- ")
+
+
+_KEYISH = re.compile(r"""[^-\s\[\]{}#'"|>][^:]*:(?: |$)|["'][^"']*["']:(?: |$)""")  # `key:` or `key: value`, any key
+
+
+def _child_indents(line: str, step: int, dash_below: bool) -> set[int] | None:
+    """Where the lines under `line` may start, when `line` opens a block (`key:` or a bare `-`)."""
+    body = _strip_comment(line)
+    start = _content_start(body)
+    if body.strip() == "-" or body.rstrip().endswith(" -"):
+        return {start}
+    if body.endswith(":") and _KEYISH.match(body[start:]):
+        return {start + step, start} if dash_below else {start + step}
+    return None
+
+
+def _step(lines: list[str], rows: list[int]) -> int:
+    """The file's indentation step: how much deeper a field's first child usually starts (2)."""
+    steps = {2: 1}  # the templates' step, unless the file says otherwise more than once
+    for a, b in itertools.pairwise(rows):
+        body = _strip_comment(lines[a])
+        if body.endswith(":") and (d := _indent(lines[b]) - _content_start(body)) > 0:
+            steps[d] = steps.get(d, 0) + 1
+    return max(steps, key=lambda d: (steps[d], d == 2))
+
+
+def _irregular(lines: list[str], rows: list[int], step: int) -> list[int]:
+    """The lines that stand where no regularly indented file would put them."""
+    stack: list[tuple[int, bool]] = [(0, False)]  # (column, is a list) of the open blocks
+    bad: list[int] = []
+    expected: set[int] | None = {0}
+    for n, j in enumerate(rows):
+        line = lines[j]
+        col, dash = _indent(line), _is_dash(line)
+        top = stack[-1][0]
+        if expected is not None and (col > top or (col == top and dash and not stack[-1][1] and col in expected)):
+            if col not in expected:
+                bad.append(j)
+            stack.append((col, dash))
+        else:
+            if expected is not None and n:
+                bad.append(j)  # `key:` left empty, the next line not under it: rare in a clerk's file
+            while len(stack) > 1 and (stack[-1][0] > col or (stack[-1][0] == col and stack[-1][1] and not dash)):
+                stack.pop()
+            if stack[-1][0] != col or (dash and not stack[-1][1]):
+                bad.append(j)
+        if dash:
+            body = _strip_comment(line)
+            i = col
+            while body.startswith("- ", i):  # `- - x`: a list in a list
+                i += 2
+                while i < len(body) and body[i] == " ":
+                    i += 1
+                if body.startswith("- ", i):
+                    stack.append((i, True))
+            if _KEYISH.match(body[i:]):
+                stack.append((i, False))
+        expected = _child_indents(line, step, n + 1 < len(rows) and _is_dash(lines[rows[n + 1]]))
+    return bad
+
+
+def _stumbles(lines: list[str]) -> int | None:
+    """The first line where the parser (or the check for list items read as text) stops; None."""
+    loader = _CoreLoader("\n".join(lines) + "\n")
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:  # a line without its colon is only found wanting at the next line
+        mark = exc.context_mark if "simple key" in (exc.context or "") else exc.problem_mark or exc.context_mark
+        return mark.line if mark else 0
+    except yaml.YAMLError:
+        return 0
+    finally:
+        loader.dispose()
+    todo = [node] if node is not None else []
+    while todo:  # a flat walk: the tree may be deep
+        node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(v for pair in node.value for v in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and not node.style and (cause := _swallowed(lines, node, realign=False)):
+            return cause.line
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Realigned:
+    line: int  # 0-based
+    spaces: int  # the indentation that lets the parser past its stop
+    other: tuple[int, int] | None  # another line whose re-indentation would serve as well, if any
+    step: int  # the file's indentation step
+    rows: list[int]
+
+
+def _realign(lines: list[str], at: int) -> _Realigned | None:
+    """The line whose indentation the clerk most likely got wrong, for a parser that stopped at
+    line `at`, and the indentation that fixes it; None when no single line's does."""
+    if len(lines) > _REALIGN_LINES or at >= len(lines):
+        return None
+    rows = _rows(lines)
+    step = _step(lines, rows)
+    odd = set(_irregular(lines, rows, step))
+    fixes: list[tuple[tuple[int, bool, bool, int, int], int, int]] = []
+    window = [r for r in rows if at - _REALIGN_BACK <= r <= at]
+    near = [r for r in rows if at - _REALIGN_BACK <= r <= at + 1]
+    levels = {0} | {_indent(lines[r]) for r in near} | {_content_start(_strip_comment(lines[r])) for r in near}
+    trials = 0
+    for c in window:
+        k = rows.index(c)
+        targets = set(levels) | ((_child_indents(lines[rows[k - 1]], step, _is_dash(lines[c])) or set()) if k else set())
+        current = _indent(lines[c])
+        for spaces in sorted(targets - {current}):
+            trials += 1
+            if trials > _REALIGN_TRIALS:
+                break
+            trial = list(lines)
+            trial[c] = " " * spaces + lines[c].lstrip(" ")
+            stop = _stumbles(trial[: at + 1])
+            if stop is not None and stop <= at:
+                continue
+            # fewest irregular lines; then a line that was irregular, or off the file's step; then the earliest
+            fixes.append(((len(_irregular(trial, rows, step)), c not in odd, current % step == 0, c, abs(spaces - current)), c, spaces))
+    if not fixes:
+        return None
+    best = min(fixes)
+    others = [f for f in fixes if f[1] != best[1] and f[0][0] == best[0][0]]  # as regular a file another way
+    other = min(others) if others else None
+    return _Realigned(best[1], best[2], (other[1], other[2]) if other else None, step, rows)
+
+
+def _indent_cause(lines: list[str], found: _Realigned) -> _Cause:
+    line, spaces = found.line, found.spaces
+    current = _indent(lines[line])
+    sibling = next((i for i in reversed(found.rows) if i < line and _indent(lines[i]) <= spaces), None)
+    align = ""
+    if sibling is not None and _indent(lines[sibling]) == spaces and _is_dash(lines[sibling]) == _is_dash(lines[line]):
+        align = f"，和上面的“{lines[sibling].strip()[:20]}”对齐"
+    where = "顶格写（前面不留空格）" if spaces == 0 else f"改成 {spaces} 个空格开头"
+    more = "多" if current > spaces else "少"
+    fix = f"把这一行{where}{align}（同一层的字段和列表项用同样多的空格开头，每深一层多 {found.step} 个空格）"
+    if found.other is not None:
+        o_line, o_spaces = found.other
+        side = "上面" if o_line < line else "下面"
+        o_more = "多" if _indent(lines[o_line]) > o_spaces else "少"
+        fix += f"；如果这一行本来就对，那就是{side}的“{lines[o_line].strip()[:20]}”缩进{o_more}了，把它改成 {o_spaces} 个空格开头"
+    return _Cause(line, 0, f"{_SYNTAX}这一行缩进{more}了：前面有 {current} 个空格，这一层应为 {spaces} 个", fix)
 
 
 def _lint_lines(lines: list[str]) -> list[_Cause]:
@@ -582,6 +771,29 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "
 _SWALLOWED_KEY = re.compile(r"[a-z_][a-z0-9_]*(?:[ ]*：|:[^ /])")
 
 
+def _swallowed(lines: list[str], node: yaml.ScalarNode, *, realign: bool = True) -> _Cause | None:
+    """A plain text value that swallowed a mistake YAML accepts: `-功能室` (no space after the
+    dash) or `name：王某某` (a full-width colon) on a line of its own, or continuing the line above;
+    or a list item indented unlike the item above, read as more text of that item."""
+    first, last = node.start_mark.line, node.end_mark.line
+    for i in range(first, min(last, len(lines) - 1) + 1):
+        line = lines[i]
+        own_line = i > first or not line[: node.start_mark.column].strip()
+        body = line.strip()
+        if i > first and (body == "-" or body.startswith("- ")):
+            if realign and (found := _realign(lines, i)):
+                return _indent_cause(lines, found)
+            return _Cause(
+                i,
+                _indent(line),
+                f"{_SYNTAX}这一项的缩进和上一项不一致",
+                "同一列表的每一项都以“- ”开头，并和上一项用同样多的空格对齐",
+            )
+        if own_line and ((body.startswith("-") and not body.startswith("--")) or _SWALLOWED_KEY.match(body)):
+            return _line_cause(lines, i)
+    return None
+
+
 class _Builder:
     """Turns a composed node tree into YMap/YList values, reporting what YAML allows but we do not."""
 
@@ -620,7 +832,7 @@ class _Builder:
                 self._hash_comment(child)
                 items.append(self.build(child, depth + 1))
             return items
-        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _STR_TAG and (cause := self._swallowed(node)):
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _STR_TAG and (cause := _swallowed(self.lines, node)):
             self.diagnostics.append(_cause_error(self.display, self.lines, cause, self.offset))
             return None
         try:
@@ -629,25 +841,6 @@ class _Builder:
             message = "YAML 语法错误：这个值无法识别"
             self.diagnostics.append(_error(self.display, self.pos(node), "yaml-syntax", message, str(node.value), "不是数字的文字请加引号"))
             return None
-
-    def _swallowed(self, node: yaml.ScalarNode) -> _Cause | None:
-        """A plain text value that swallowed a mistake YAML accepts: `-功能室` (no space after the
-        dash) or `name：王某某` (a full-width colon) on a line of its own, or continuing the line above."""
-        first, last = node.start_mark.line, node.end_mark.line
-        for i in range(first, min(last, len(self.lines) - 1) + 1):
-            line = self.lines[i]
-            own_line = i > first or not line[: node.start_mark.column].strip()
-            body = line.strip()
-            if i > first and (body == "-" or body.startswith("- ")):
-                return _Cause(
-                    i,
-                    _indent(line),
-                    f"{_SYNTAX}这一项的缩进和上一项不一致",
-                    "同一列表的每一项都以“- ”开头，并和上一项用同样多的空格对齐",
-                )
-            if own_line and ((body.startswith("-") and not body.startswith("--")) or _SWALLOWED_KEY.match(body)):
-                return _line_cause(self.lines, i)
-        return None
 
     def _build_map(self, node: yaml.MappingNode, depth: int) -> YMap:
         result = YMap(self.pos(node))

@@ -128,6 +128,20 @@ MISTAKES = [
     Mistake("缩进三格", ORG, _org("  name: 王某某", "   name: 王某某"), "yaml-syntax", 9),
     Mistake("缩进一格", ORG, _org("  title: 党委书记", " title: 党委书记"), "yaml-syntax", 10),
     Mistake("列表没对齐", ORG, _block_list("    - 功能室", "      - 功能室"), "yaml-syntax", 25),
+    # indentation noticed by YAML only at a later line: named at the line the clerk changed
+    Mistake("第一个子字段少一格", ORG, _org("  name: 王某某", " name: 王某某"), "yaml-syntax", 9),
+    Mistake("第一个子字段多两格", ORG, _org("  name: 王某某", "    name: 王某某"), "yaml-syntax", 9),
+    Mistake("第一个子字段顶格", ORG, _org("  phone: 0519-88001234", "phone: 0519-88001234"), "yaml-syntax", 12),
+    Mistake("列表第一项少一格", ORG, _block_list("    - 外观标识和LOGO", "   - 外观标识和LOGO"), "yaml-syntax", 22),
+    Mistake("列表第一项少两格", ORG, _block_list("    - 外观标识和LOGO", "  - 外观标识和LOGO"), "yaml-syntax", 22),
+    Mistake("第一行前面有空格", ORG, _org("schema: 1", " schema: 1"), "yaml-syntax", 1),
+    Mistake(
+        "公示异议电话少一格",
+        NOTICE,
+        notice_md("2026-11-02", "2026-11-10", objection=" phone: 0519-88001234\n  contact: 李某\n"),
+        "yaml-syntax",
+        8,
+    ),
     Mistake("重复字段", ORG, _org("kind: 党委", "kind: 党委\nkind: 党支部"), "yaml-duplicate-key", 6),
     # dates
     Mistake("不存在的日期", ORG, _org("updated: 2026-11-01", "updated: 2026-11-31"), "schema-value", 18),
@@ -260,3 +274,48 @@ def test_pydantic_english_never_reaches_the_clerk(town: Town) -> None:
     custom = {**error, "type": "lat_precision", "msg": "Value error, 坐标只保留 4 位小数"}
     d = _translate("org", doc, custom)
     assert d is not None and d.message.endswith("坐标只保留 4 位小数")
+
+
+# ---------------------------------------------------------------- indentation, every line
+
+
+_BRAND = (
+    "brand:\n  name: 品牌\n  slogan: 口号\n  practices:\n    - title: 做法\n      text: 内容\n    - title: 做法二\n"
+    "      text: |\n        第一段\n        第二段\n  results: 成效\n  honors:\n    - year: 2020\n      title: 荣誉\nintro: |\n  简介\n"
+)
+_SHAPES = {
+    "org.yml": org_yml().replace(_LIST, _BLOCK_LIST) + _BRAND,
+    "公示字段区": notice_md("2026-11-02", "2026-11-10", objection="  phone: 0519-88001234\n  contact: 李某\n  address: 村委会\n").split(
+        "---\n"
+    )[1],
+}
+
+
+@pytest.mark.parametrize("shape", list(_SHAPES))
+def test_every_indentation_slip_that_yaml_refuses_names_the_slipped_line(shape: str) -> None:
+    """Each line of a filled-in profile (and a notice's fields) indented one or two spaces more or
+    less, one at a time: where YAML refuses the file, the diagnostic stands at that line, or, when
+    two lines are equally likely (a field moved out of its block, or the line under it moved in),
+    names it in the fix. Where YAML accepts the slip, the schema's own errors take over."""
+    from generator.loader import _block_scalar_lines, parse_yaml
+
+    lines = _SHAPES[shape].split("\n")
+    free = _block_scalar_lines(lines)
+    tried = 0
+    for i, line in enumerate(lines):
+        if not line.strip() or i in free:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        for delta in (-2, -1, 1, 2):
+            if indent + delta < 0:
+                continue
+            slipped = [*lines[:i], " " * (indent + delta) + line.lstrip(" "), *lines[i + 1 :]]
+            _, problems, _ = parse_yaml("\n".join(slipped), "f.yml")
+            syntax = [d for d in problems if d.rule == "yaml-syntax"]
+            if not syntax:
+                continue
+            tried += 1
+            first = syntax[0]
+            assert first.line == i + 1 or f"“{line.strip()[:20]}”" in first.fix, (i + 1, delta, first)
+            assert "缩进" in first.message + first.fix, first
+    assert tried >= 20
