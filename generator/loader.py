@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,7 +190,13 @@ def _undecodable(raw: bytes, display: str, start: int) -> Diagnostic:
 def _read(file: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
     """A file's bytes, within the size limit."""
     try:
-        size = file.stat().st_size
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder named org.yml, or a pipe (reading it would never end)
+            what = "文件夹" if stat.S_ISDIR(info.st_mode) else "特殊文件（管道或设备）"
+            name = display.rsplit("/", 1)[-1]
+            message = f"这里应该是文本文件，却是一个{what}"
+            return None, [_error(display, Pos(1, 1), "file-unreadable", message, name, f"把这个{what}移走，在这里放 {name} 文本文件")]
+        size = info.st_size
         if size > MAX_TEXT_BYTES:
             return None, [
                 _error(

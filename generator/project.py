@@ -164,7 +164,7 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
     elif org_file.is_symlink():
         doc = Document(display, ok=False)
         doc.diagnostics.append(_symlink(root, org_file))
-    elif org_file.is_file():
+    elif org_file.exists():  # a folder or a pipe named org.yml is refused by the loader, never read
         doc = load_yaml(org_file, display)
     else:
         doc = Document(display, ok=False)
@@ -187,8 +187,8 @@ def _load_org(root: Path, folder: Path) -> OrgEntry:
             continue  # reported below with every other link in the folder, never followed
         if sub_dir.is_dir():
             for file in sorted(sub_dir.iterdir()):
-                if file.name.startswith(".") or not file.is_file():
-                    continue
+                if file.name.startswith(".") or not (file.is_file() or (file.is_dir() and file.suffix.lower() == ".md")):
+                    continue  # a folder named like an item is reported by the loader
                 if file.suffix.lower() != ".md":
                     doc.diagnostics.append(
                         Diagnostic.at(
@@ -254,7 +254,7 @@ def load_dataset(root: Path, today: dt.date) -> Dataset:
         file = town_dir / name
         if file.is_symlink():
             ds.diagnostics.append(_symlink(root, file))
-        elif file.is_file():
+        elif file.exists():  # a folder named town.yml is reported by the loader
             ds.town_docs[kind] = load_yaml(file, display_path(root, file))
         elif kind not in OPTIONAL_TOWN_FILES:
             ds.diagnostics.append(

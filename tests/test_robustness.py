@@ -61,3 +61,26 @@ def test_symlinked_org_yml_is_refused(town: Town) -> None:
     os.symlink(town.root / "organizations/b-cun/org.yml", town.root / "organizations/a-cun/org.yml")
     [d] = town.diagnostics("file-outside")
     assert d.path == "organizations/a-cun/org.yml"
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["organizations/a-cun/org.yml", "organizations/a-cun/disclosures/2026-11-01-x.md", "content/_town/town.yml"],
+)
+def test_a_folder_where_a_file_belongs_is_named_as_a_folder(town: Town, rel: str) -> None:
+    """A folder named org.yml was "org.yml is missing"; one named like an item was skipped in silence."""
+    town.add_org("a-cun")
+    path = town.root / rel
+    if path.exists():
+        path.unlink()
+    path.mkdir(parents=True)
+    (path / "x.txt").write_text("x", encoding="utf-8")
+    [d] = town.diagnostics("file-unreadable")
+    assert (d.path, d.line, d.col) == (rel, 1, 1) and "文件夹" in d.message and d.is_error
+
+
+def test_a_pipe_named_org_yml_is_refused_without_being_read(town: Town) -> None:
+    (town.root / "organizations/a-cun").mkdir(parents=True)
+    os.mkfifo(town.root / "organizations/a-cun/org.yml")  # reading it would wait forever
+    [d] = town.diagnostics("file-unreadable")
+    assert (d.path, d.line) == ("organizations/a-cun/org.yml", 1) and "管道" in d.message
