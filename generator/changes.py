@@ -25,12 +25,13 @@ import difflib
 import hashlib
 import io
 import json
+import os
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .chars import show
@@ -277,7 +278,18 @@ def checkout(root: Path, revision: str, dest: Path) -> None:
     if archive.returncode != 0:
         raise RevisionError(f"无法读取版本 {revision} 的数据：{archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")
+        members = tar.getmembers()
+        tar.extractall(dest, members=[m for m in members if not m.issym()], filter="data")
+        # A committed link is kept as it was, whatever it points at (tarfile's filter refuses links
+        # that leave the folder): the loader refuses every link as it does in the working tree, so
+        # both sides report the same finding. Made last, so that nothing is written through one.
+        for member in members:
+            name = PurePosixPath(member.name)
+            if member.issym() and not name.is_absolute() and ".." not in name.parts:
+                target = dest / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not os.path.lexists(target):
+                    os.symlink(member.linkname, target)
 
 
 # ------------------------------------------------------------------ comparing

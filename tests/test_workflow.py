@@ -1072,3 +1072,14 @@ def test_shipped_gitlab_ci_and_pre_commit_hook_call_party365() -> None:
     )
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["entry"] == "party365 validate" and hook["pass_filenames"] is False
+
+
+def test_a_link_committed_at_the_base_is_refused_on_both_sides(repo: Town, cli_run) -> None:
+    """The base is read from `git archive`; tarfile's "data" filter raised on a committed link to
+    /etc/passwd (a traceback). It is kept as a link, never followed: the same finding both sides."""
+    os.symlink("/etc/passwd", repo.root / "organizations/a-cun/disclosures/2026-11-05-link.md")
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "a link")
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
+    assert result.code == 0, result.out  # already at the base, not touched: the office's to fix
+    assert "organizations/a-cun/disclosures/2026-11-05-link.md:1:1: 错误 [file-outside]" in result.out
