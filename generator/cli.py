@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _county(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from . import county  # only this command reads other sites over the network
 
-    if not args.config.is_file():
+    if not args.config.exists():
         err.write(f"错误：找不到县级配置文件 {args.config}。新建一个 county.yml，写法：\n{county.EXAMPLE}\n")
         return 1
     try:

@@ -110,16 +110,18 @@ def _diagnostic(doc: Any, error: dict[str, Any]) -> Diagnostic:
 def load_config(path: Path, display: str) -> CountyConfig:
     """The county's config, or CountyConfigError with every problem at its file:line:col."""
     doc = load_yaml(path, display)
+    loaded = [d for d in doc.diagnostics if d.is_error]  # a duplicate key leaves the file readable, not right
     if not doc.ok:
-        raise CountyConfigError(doc.diagnostics)
+        raise CountyConfigError(loaded)
     if not isinstance(doc.data, YMap):
-        problem = Diagnostic(display, 1, 1, Severity.ERROR, "schema-type", "文件内容应为若干“字段: 值”", "", f"例如：\n{EXAMPLE}")
+        what = "文件内容应为若干“字段: 值”" if doc.data is not None else "文件是空的"
+        problem = Diagnostic(display, 1, 1, Severity.ERROR, "schema-type", what, "", f"例如：\n{EXAMPLE}")
         raise CountyConfigError([problem])
     try:
         config = CountyConfig.model_validate(doc.data)
     except ValidationError as exc:
-        raise CountyConfigError([_diagnostic(doc, dict(e)) for e in exc.errors(include_url=False)]) from None
-    problems = []
+        raise CountyConfigError(loaded + [_diagnostic(doc, dict(e)) for e in exc.errors(include_url=False)]) from None
+    problems = list(loaded)
     for key in ("name", "url"):
         seen: set[str] = set()
         for i, town in enumerate(config.towns):
@@ -174,8 +176,10 @@ def fetch(url: str) -> bytes:
 def _json(fetcher: Fetcher, url: str) -> Any:
     try:
         return json.loads(fetcher(url).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError):  # not JSON, or a number of thousands of digits
         raise FetchError(f"{url} 不是有效的 JSON") from None
+    except RecursionError:  # how the json module refuses nesting deeper than Python's stack
+        raise FetchError(f"{url} 的 JSON 嵌套过深，不是正常的数据文件") from None
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,8 @@ def organizations_url(catalog: Any, town_url: str) -> str:
     if not isinstance(datasets, list):
         raise FetchError("数据目录 data.json 里没有 dataset 列表")
     for dataset in datasets:
-        for dist in dataset.get("distribution", []) if isinstance(dataset, dict) else []:
+        dists = dataset.get("distribution") if isinstance(dataset, dict) else None
+        for dist in dists if isinstance(dists, list) else []:
             url = dist.get("downloadURL") if isinstance(dist, dict) else None
             if not isinstance(url, str) or dist.get("mediaType") != "application/json" or not url.endswith("/" + ORGANIZATIONS_PATH):
                 continue

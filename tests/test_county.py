@@ -109,6 +109,54 @@ def test_a_catalog_never_sends_the_county_build_to_another_site(download: str) -
     assert result.orgs == [] and result.problem is not None and "不在本镇网站上" in result.problem
 
 
+CATALOG, LIST = TOWN.url + "data.json", TOWN.url + "data/organizations.json"
+GOOD_CATALOG = json.dumps(_catalog(LIST)).encode()
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({CATALOG: b"[" * 100_000 + b"]" * 100_000}, "嵌套过深"),
+        ({CATALOG: GOOD_CATALOG, LIST: b'{"organizations": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"}, "嵌套过深"),
+        ({CATALOG: b'{"dataset": [{"distribution": 5}]}'}, "没有 data/organizations.json"),
+        ({CATALOG: b'{"dataset": 1' + b"0" * 5000 + b"}"}, "不是有效的 JSON"),
+        ({CATALOG: GOOD_CATALOG, LIST: '{"organizations": []}'.encode("utf-16")}, "不是有效的 JSON"),
+    ],
+    ids=["deep-catalog", "deep-list", "distribution-number", "huge-number", "utf16"],
+)
+def test_a_hostile_catalog_is_a_town_that_could_not_be_read(files: dict[str, bytes], words: str) -> None:
+    """json.loads raises RecursionError past its depth and ValueError on 5,000 digits; a
+    distribution that is a number was iterated: three tracebacks of `party365 county`."""
+
+    def fetch(url: str) -> bytes:
+        if url not in files:
+            raise county.FetchError(f"{url} 返回 HTTP 404")
+        return files[url]
+
+    result = read_town(TOWN, fetch)
+    assert result.problem is not None and words in result.problem and result.orgs == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "line", "words"),
+    [
+        ("schema: 1\nname: 示例县\nname: 乙县\ntowns:\n  - {name: 甲镇, url: 'https://a.org/'}\n", "yaml-duplicate-key", 3, "重复"),
+        ("", "schema-type", 1, "文件是空的"),
+        ("schema: 1\nname: " + "[" * 340 + "]" * 340 + "\n", "yaml-depth", 2, "嵌套超过"),
+    ],
+)
+def test_a_county_config_reports_what_the_loader_found(tmp_path: Path, text: str, rule: str, line: int, words: str) -> None:
+    """A duplicate key leaves a file readable, and was dropped: only the schema's errors showed."""
+    run = run_cli("county", str(_config(tmp_path, text)), "--out", str(tmp_path / "out"))
+    assert run.code == 1 and f"county.yml:{line}:" in run.err and f"[{rule}]" in run.err and words in run.err
+
+
+def test_a_folder_named_county_yml_is_named_as_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "county.yml").mkdir()
+    run = run_cli("county", str(tmp_path / "county.yml"), "--out", str(tmp_path / "out"))
+    assert run.code == 1 and "[file-unreadable]" in run.err and "文件夹" in run.err
+
+
 BAD_LINKS = [
     "javascript:alert(1)",
     "JaVaScript:alert(1)",
