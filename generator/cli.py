@@ -169,6 +169,12 @@ def _cms(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     files = cms.site_files(root, local=args.local)
     if isinstance(files, cms.Skipped):
+        from .site.generation import town_problems  # the site's modules load only for this answer
+
+        problems = town_problems(root)  # "no editor settings" is no answer when town.yml cannot be read
+        if problems:
+            err.write(render_text(problems) + f"\n错误：town.yml 有 {len(problems)} 个错误，没有生成编辑页面。\n")
+            return 1
         err.write(f"错误：{files.reason}。\n")
         return 1
     target = args.out if args.out.is_absolute() else root / args.out

@@ -623,3 +623,21 @@ def test_the_demo_build_ships_the_editor_pages_unlinked_and_noindex(demo_site: P
     linking = [p for p in public if link.search(p.read_text(encoding="utf-8"))]
     assert linking == []  # nothing public links the editor (the guide names its address as text, in code)
     assert "Disallow: /admin/" in (demo_site / "robots.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "line"),
+    [
+        (b"schema: 1\nname: " + b"[" * 340 + b"]" * 340 + b"\n", "yaml-depth", 2),
+        (b"- a\n", "schema-type", 1),
+        (b"\xff\n", "file-encoding", 1),
+    ],
+)
+def test_a_town_file_that_cannot_be_read_is_named_not_taken_for_missing_settings(tmp_path: Path, raw: bytes, rule: str, line: int) -> None:
+    """The editor needs town.yml's settings; an unreadable town.yml was "town.yml 没有填写 editor"."""
+    (tmp_path / "organizations").mkdir()
+    (tmp_path / "content/_town").mkdir(parents=True)
+    (tmp_path / "content/_town/town.yml").write_bytes(raw)
+    run = run_cli("cms", "--root", str(tmp_path), "--out", str(tmp_path / "site"))
+    assert run.code == 1 and f"content/_town/town.yml:{line}:" in run.err and f"[{rule}]" in run.err
+    assert "没有填写 editor" not in run.err and "没有生成编辑页面" in run.err

@@ -5,6 +5,6 @@ identity for a host adapter before the build.
 """
 
 from .build import SiteOptions
-from .generation import CACHE_DIR, Generated, generate, read_town
+from .generation import CACHE_DIR, Generated, generate, read_town, town_problems
 
-__all__ = ["CACHE_DIR", "Generated", "SiteOptions", "generate", "read_town"]
+__all__ = ["CACHE_DIR", "Generated", "SiteOptions", "generate", "read_town", "town_problems"]

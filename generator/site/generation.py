@@ -11,7 +11,7 @@ from ..diagnostics import DataError, Diagnostic
 from ..images import CACHE_DIR, PhotoReport, prepare_photos
 from ..loader import load_yaml
 from ..manifest import check_published
-from ..project import TOWN_DIR, TOWN_FILES, Dataset
+from ..project import TOWN_DIR, TOWN_FILES, Dataset, display_path
 from ..rules.schema import validate_document
 from ..schema import Town
 from ..validate import validate
@@ -19,11 +19,21 @@ from .build import Page, SiteBuilder, options_from_town
 from .tianditu import find_leaflet, missing_reason, tianditu_key
 
 
+def town_problems(root: Path) -> list[Diagnostic]:
+    """The errors of town.yml (reading it, and the contract), at their lines: why `read_town` is None."""
+    file = root / TOWN_DIR / TOWN_FILES["town"]
+    if file.is_symlink() or not file.exists():
+        return validate(root).errors  # a link or no file: the validator's own words
+    doc = load_yaml(file, display_path(root, file))
+    _, problems = validate_document("town", doc)
+    return [d for d in doc.diagnostics + problems if d.is_error]
+
+
 def read_town(root: Path) -> Town | None:
     """The town's identity (name, site_url, footer numbers), or None while town.yml is invalid:
     the full validation in `generate` then reports why."""
     file = root / TOWN_DIR / TOWN_FILES["town"]
-    if not file.is_file():
+    if file.is_symlink() or not file.is_file():  # never read through a link (the validator says why)
         return None
     model, _ = validate_document("town", load_yaml(file, file.name))
     return model
