@@ -497,7 +497,7 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"新组织先运行 party365 new {args.org} --sector 村。\n"
         )
         return 1
-    if not args.workbook.is_file():
+    if not args.workbook.exists():
         err.write(f"错误：找不到台账文件 {args.workbook}。\n")
         return 1
     today, _ = town_today(root)

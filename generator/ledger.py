@@ -10,6 +10,7 @@ the same date and title is that row's file, so a second run writes nothing.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import io
@@ -271,9 +272,33 @@ def _body(text: str) -> str:
 # ---------------------------------------------------------------- the workbook
 
 
+MAX_UNPACKED = 20 * 1024 * 1024
+"""Largest workbook accepted, unpacked (a year's ledger is a few hundred kilobytes): a small file
+that unpacks to gigabytes of cells is refused before openpyxl reads it."""
+MAX_MERGED_CELLS = 1_000_000  # cells of the rows and columns read that merged ranges may fill
+
+
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})[\"']")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _area(ref: tuple[bytes, bytes, bytes, bytes]) -> int:
+    """How many cells a merged range (`A1:C4` as its four parts) covers."""
+    c1, r1, c2, r2 = ref
+    return (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)
+
+
 def _open(path: Path) -> Any:
     import openpyxl
 
+    if path.is_dir():
+        raise LedgerFileError(f"{path.name} 是一个文件夹，不是表格文件：写出文件夹里那个 .xlsx 文件的名字")
     suffix = path.suffix.lower()
     if suffix in (".et", ".ett"):
         raise LedgerFileError(f"{path.name} 是 WPS 表格的 .et 格式，不能直接导入。{_WPS}")
@@ -287,26 +312,52 @@ def _open(path: Path) -> Any:
         raise LedgerFileError(f"{path.name} 实际是旧的 .xls 或 WPS .et 格式（只是文件名叫 {suffix}）。{_WPS}")
     if not head.startswith(b"PK"):
         raise LedgerFileError(f"{path.name} 不是 .xlsx 表格文件。{_WPS}")
+    damaged = f"{path.name} 打不开：文件可能损坏或设了密码。{_WPS}"
     try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # a damaged or encrypted file; openpyxl raises many kinds
-        raise LedgerFileError(f"{path.name} 打不开（{type(exc).__name__}）：文件可能损坏或设了密码。{_WPS}") from None
+        with zipfile.ZipFile(path) as z:  # the sizes it declares bound what reading unpacks
+            unpacked = sum(info.file_size for info in z.infolist())
+            if unpacked > MAX_UNPACKED:
+                raise LedgerFileError(
+                    f"{path.name} 解压后有 {unpacked // 1024 // 1024} MB，超过 {MAX_UNPACKED // 1024 // 1024} MB：台账太大或文件有问题。"
+                    "把不同年份、不同组织的台账分成几个文件导入"
+                )
+            merged = sum(
+                _area(ref) for name in z.namelist() if name.startswith("xl/worksheets/") for ref in _MERGE_REF.findall(z.read(name))
+            )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # damaged, or a method zipfile lacks
+        raise LedgerFileError(damaged) from None
+    if merged > MAX_MERGED_CELLS:  # openpyxl makes an object for every merged cell
+        raise LedgerFileError(
+            f"{path.name} 的合并单元格太大（共 {merged} 格，例如整列或整张表合并）：取消合并（开始 → 合并后居中 → 取消），"
+            "需要相同内容的格子分别填写，再导入"
+        )
+    try:
+        with path.open("rb") as file:  # closed also when openpyxl gives up half-way
+            return openpyxl.load_workbook(file, data_only=True)
+    except Exception:  # a damaged or encrypted file; openpyxl raises many kinds (their names are English)
+        raise LedgerFileError(damaged) from None
 
 
 def _grid(ws: Any) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], Any]]:
-    """The sheet's own values, and the same with every merged range filled from its top-left cell."""
-    own: dict[tuple[int, int], Any] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if not _blank(cell.value):
-                own[(cell.row, cell.column)] = cell.value
+    """The sheet's own values, and the same with every merged range filled from its top-left cell,
+    in the rows and columns that hold values (the only ones read). The cells the file holds are
+    read as they are: walking the sheet's rectangle would create every cell of a sheet whose one
+    cell sits at XFD1048576, and a range merged over the whole sheet has 17 billion."""
+    own = {key: cell.value for key, cell in ws._cells.items() if not _blank(cell.value)}  # openpyxl's sparse store
     filled = dict(own)
+    rows, cols = sorted({r for r, _ in own}), sorted({c for _, c in own})
+    budget = MAX_MERGED_CELLS
     for merged in ws.merged_cells.ranges:
         top = own.get((merged.min_row, merged.min_col))
         if top is None:
             continue
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
+        in_rows = rows[bisect.bisect_left(rows, merged.min_row) : bisect.bisect_right(rows, merged.max_row)]
+        in_cols = cols[bisect.bisect_left(cols, merged.min_col) : bisect.bisect_right(cols, merged.max_col)]
+        budget -= len(in_rows) * len(in_cols)
+        if budget < 0:
+            raise LedgerFileError(f"工作表“{ws.title}”的合并单元格太多：取消合并（开始 → 合并后居中 → 取消），每行写全再导入")
+        for r in in_rows:
+            for c in in_cols:
                 filled[(r, c)] = top
     return own, filled
 
