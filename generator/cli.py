@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -570,6 +571,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return handlers[args.command](args, out, err)
     except BuildEnvironmentError as exc:  # the machine (disk full, read-only cache), never the data
         err.write(f"错误：{exc.message}\n")
+        return 1
+    except Exception as exc:  # the last resort: every known input has its own answer; this is a bug of ours
+        if os.environ.get("PARTY365_DEBUG"):
+            raise
+        err.write(
+            f"内部错误：party365 {args.command} 没有完成（{type(exc).__name__}）。这是本工具的缺陷：请把这一行和所用的命令"
+            "报告给技术人员（设置环境变量 PARTY365_DEBUG=1 再运行可看到详细信息）。\n"
+        )
         return 1
 
 

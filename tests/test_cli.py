@@ -185,3 +185,20 @@ def test_a_refused_write_is_named_in_chinese_without_the_systems_english(tmp_pat
     result = cli_run("schema", "--out", str(tmp_path / "schema"))
     assert result.code == 1
     assert result.err.startswith("错误：磁盘已满，无法写入 ") and "No space" not in result.err
+
+
+def test_an_unexpected_error_is_one_chinese_line_unless_debugging(tmp_path, cli_run, monkeypatch) -> None:
+    """The last resort: every known input has its own answer (tests/test_hostile_inputs.py); a bug
+    of ours is still no traceback for a clerk, and PARTY365_DEBUG=1 shows it whole."""
+    from generator import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "_new", broken)
+    monkeypatch.delenv("PARTY365_DEBUG", raising=False)
+    result = cli_run("new", "a-cun", "--sector", "村", "--root", str(tmp_path))
+    assert result.code == 1 and result.err.startswith("内部错误：party365 new 没有完成（RuntimeError）") and "boom" not in result.err
+    monkeypatch.setenv("PARTY365_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli_run("new", "a-cun", "--sector", "村", "--root", str(tmp_path))
