@@ -287,7 +287,7 @@ def test_every_photo_loads_in_chromium(photo_server: str) -> None:
             for path in ("pinpai/taoyuan-cun/", "dangwu/taoyuan-cun/"):
                 page.goto(photo_server + path)
                 page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
-                page.wait_for_function("[...document.images].every(i => i.complete)", timeout=15000)
+                page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=15000)
                 shown = page.evaluate("[...document.images].map(i => [i.currentSrc, i.naturalWidth])")
                 assert len(shown) >= 4 and [s for s in shown if s[1] == 0] == [], path
                 statuses = page.evaluate(
@@ -296,7 +296,7 @@ def test_every_photo_loads_in_chromium(photo_server: str) -> None:
                 )
                 assert statuses and [s for s in statuses if s[1] != 200 or not s[2]] == [], path  # the full-size photos
             page.locator("a.p365-zoom").nth(2).click()  # the lightbox shows the full-size photo
-            page.wait_for_function("document.querySelector('dialog.p365-lightbox img').complete")
+            page.wait_for_function("() => document.querySelector('dialog.p365-lightbox img').complete")
             assert page.evaluate("document.querySelector('dialog.p365-lightbox img').naturalWidth") > 0
             assert failed == []
             page.close()
