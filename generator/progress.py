@@ -13,6 +13,7 @@ from typing import Any
 
 from .dates import STALE_DAYS, quarter_label, quarter_start
 from .project import Dataset
+from .publication import is_hidden
 from .schema import BANKUAI, HALL_MINIMUM, REQUIRED_SHIQIANG, SPACE_MINIMUM
 from .standards import areas, facility_gaps, shiqiang_status
 from .valid import ValidOrg
@@ -128,7 +129,7 @@ def _items_this_quarter(entries: list[ValidOrg], category: str, today: dt.date) 
     return sum(
         1
         for e in entries
-        if any(i.model.category == category and since <= i.date <= today and not i.model.withdrawn for i in e.disclosures)
+        if any(i.model.category == category and since <= i.date <= today and not is_hidden(i) for i in e.disclosures)
     )
 
 

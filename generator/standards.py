@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dates import quarter_start
+from .publication import is_hidden
 from .schema import HALL_MINIMUM, LIUTONGYI, LIUYOU, REQUIRED_SHIQIANG, SPACE_MINIMUM
 from .valid import ValidOrg
 
@@ -68,7 +69,7 @@ def shiqiang_status(entry: ValidOrg, today: dt.date) -> ShiqiangStatus:
     latest: dict[str, dt.date] = {}
     for item in entry.disclosures:
         model = item.model
-        if model.withdrawn is not None or item.date > today:
+        if is_hidden(item) or item.date > today:  # a tombstone (withdrawn or redacted) covers nothing
             continue
         if item.date > latest.get(model.category, dt.date.min):
             latest[model.category] = item.date

@@ -74,3 +74,17 @@ def test_internal_report_has_what_the_site_does_not(town: Town, cli_run, tmp_pat
     text = out.read_text(encoding="utf-8")
     assert "| 乙村党委 | 2026-07-15 | 黄牌 | 场所不达标 |" in text and "2A" in text
     assert "活动场所面积低于 120 平方米的标准" in text
+
+
+def test_a_redacted_item_covers_no_heading(town: Town) -> None:
+    """What the public sees decides coverage: a redacted item is a tombstone, even where (invalidly)
+    it was not also marked withdrawn, so its heading counts as not updated on the dashboard."""
+    _town(town)
+    redacted = town.root / "organizations/a-cun/disclosures/2026-10-10-item0.md"
+    redacted.write_text(redacted.read_text(encoding="utf-8").replace("---\n", "---\nredact: true\n", 1), encoding="utf-8")
+    result = town.validate()
+    assert [d.rule for d in result.errors] == ["item-redact-reason"]  # still a model: the dashboard reads it
+    progress = compute(result.dataset)
+    by_task = {t.no: {m.label: (m.done, m.total) for m in t.measures} for t in progress.tasks}
+    assert by_task[3]["“十上墙”2026 年第 4 季度全部更新的党组织"] == (2, 4)
+    assert by_task[3]["“十上墙”栏目2026 年第 4 季度已更新"] == (10 + 10 + 9 - 1, 10 + 10 + 9 + 7)
