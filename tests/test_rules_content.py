@@ -219,15 +219,34 @@ def test_too_long_and_too_many_brackets(town: Town) -> None:
     assert (brackets.rule, brackets.line, brackets.col) == ("content-too-long", BODY_LINE + 1, 301)
 
 
-def test_render_markdown_never_raises() -> None:
-    for text in [
+@pytest.mark.parametrize(
+    "text",
+    [
         "".join("    " * i + "- x\n" for i in range(300)),
         "".join("  " * i + "1. x\n" for i in range(400)),
         "> " * 500 + "x",
         "[" * 5000,
         "*" * 10_000,
-    ]:
-        assert isinstance(render_markdown(text), str)
+    ],
+    ids=["nested-bullets", "nested-numbers", "nested-quotes", "brackets", "stars"],
+)
+def test_render_markdown_never_raises(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each text renders by its intended path: beyond the bounds, as escaped paragraphs; within
+    them, through Markdown and the sanitizer. The catch-all fallback is made to fail here, so a
+    renderer that raises fails this test instead of being hidden by it."""
+    from generator import markup
+
+    def no_fallback(value: str) -> str:
+        if markup.bound(value) is None:
+            raise AssertionError("Markdown raised on a text within the bounds; the fallback hid it")
+        return paragraphs(value)
+
+    paragraphs = markup._as_paragraphs
+    monkeypatch.setattr(markup, "_as_paragraphs", no_fallback)
+    monkeypatch.setattr(markup.cache, "store", lambda *args, **kwargs: None)
+    rendered = render_markdown(text)
+    assert rendered.strip() and ("x" in rendered or set(text) <= {"[", "*"})
+    assert "<script" not in rendered
 
 
 def test_validate_time_is_bounded(town: Town) -> None:
