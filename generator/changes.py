@@ -342,7 +342,6 @@ class Change:
     photo_states: dict[tuple[str, str], PhotoChange] = field(default_factory=dict)  # added/removed photos' renditions
     errors: list[Diagnostic] = field(default_factory=list)
     invalid: list[Diagnostic] = field(default_factory=list)  # validation errors of the working tree
-    verdict: Any = None  # generator.verdict.Verdict, attached by verdict.evaluate: the conclusion CI gives
 
     @property
     def empty(self) -> bool:
@@ -654,8 +653,26 @@ def _internal_entries(change: Change) -> list[Entry]:
     return [Entry(f"{what}：{edit.label}", tuple(_edit_lines(edit, internal=True))) for what, edit in change.internal]
 
 
-def render_text(change: Change) -> str:
-    lines = _summary(change)
+@dataclass(frozen=True)
+class Frame:
+    """What a verdict puts around a change's report: the first word on the public site, and the
+    closing lines (what is not the clerk's to fix, then the conclusion). generator.verdict makes
+    the one CI gives; without a verdict (library use) the change's own errors decide."""
+
+    summary: tuple[str, ...]
+    closing: tuple[str, ...]
+
+    @classmethod
+    def of(cls, change: Change) -> Frame:
+        errors = change.errors + change.invalid
+        summary = ("这次改动不影响公开网站。",) if change.empty and not errors else ()
+        conclusion = f"结论：有 {len(errors)} 个错误，需要修改后才能合并。" if errors else "结论：可以合并。"
+        return cls(summary, (conclusion,))
+
+
+def render_text(change: Change, frame: Frame | None = None) -> str:
+    frame = frame or Frame.of(change)
+    lines = list(frame.summary)
     internal = _internal_entries(change)
     for title, entries in [*_sections(change), (INTERNAL_TITLE, internal)]:
         if entries:
@@ -664,27 +681,8 @@ def render_text(change: Change) -> str:
                 lines.append(f"  - {e.text}")
                 lines += [f"      {d}" for d in e.details]
     lines += [format_text(d) for d in change.errors + change.invalid]
-    lines.append(_verdict(change))
+    lines += frame.closing
     return show("\n".join(lines))  # a value with a direction control cannot reorder the report
-
-
-# --- The conclusion: rendered by generator/verdict.py, the same verdict CI gives. ---
-
-
-def _summary(change: Change) -> list[str]:
-    from .verdict import summary
-
-    return summary(change, change.verdict)
-
-
-def _verdict(change: Change) -> str:
-    from .verdict import conclusion, render_office
-
-    lines = render_office(change.verdict) if change.verdict is not None else []
-    return "\n".join([*lines, conclusion(change.verdict, len(change.errors) + len(change.invalid))])
-
-
-# --- End of the conclusion. ---
 
 
 def _md_entry(e: Entry) -> list[str]:
@@ -694,10 +692,11 @@ def _md_entry(e: Entry) -> list[str]:
     return lines
 
 
-def render_markdown(change: Change) -> str:
+def render_markdown(change: Change, frame: Frame | None = None) -> str:
+    frame = frame or Frame.of(change)
     lines = ["### 这次改动对公开网站的影响", ""]
-    if summary := _summary(change):
-        lines += [*summary, ""]
+    if frame.summary:
+        lines += [*frame.summary, ""]
     for title, entries in _sections(change):
         if entries:
             lines += [f"**{title}（{len(entries)}）**", ""]
@@ -714,7 +713,7 @@ def render_markdown(change: Change) -> str:
         lines += ["**需要修改**", ""]
         lines += [f"- `{d.path}:{d.line}:{d.col}` [{d.rule}] {d.message}。修改：{d.fix}" for d in change.errors + change.invalid]
         lines.append("")
-    lines.append(_verdict(change))
+    lines += frame.closing
     return show("\n".join(lines)) + "\n"  # the pull request's comment shows a hidden character as ⟨U+202E⟩
 
 

@@ -367,9 +367,9 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         annotations = [render_github(judged.blocking + judged.warnings), *(s.github() for s in judged.scheduled)]
         out.write("".join(a + "\n" for a in annotations if a))
     writers = {
-        "text": lambda: changes.render_text(change) + "\n",
-        "github": lambda: changes.render_text(change) + "\n",
-        "markdown": lambda: changes.render_markdown(change),
+        "text": lambda: verdict.render_text(change, judged) + "\n",
+        "github": lambda: verdict.render_text(change, judged) + "\n",
+        "markdown": lambda: verdict.render_markdown(change, judged),
         "json": lambda: _diff_json(change, judged),
     }
     out.write(writers[args.format]())
@@ -384,7 +384,7 @@ def _diff_json(change: changes.Change, judged: verdict.Verdict) -> str:
     payload = json.loads(changes.render_json(change))
     payload["verdict"] = {
         "passed": judged.passed,
-        "conclusion": verdict.conclusion(judged, 0),
+        "conclusion": verdict.conclusion(judged),
         "blocking": [{"path": d.path, "line": d.line, "rule": d.rule, "message": d.message, "fix": d.fix} for d in judged.blocking],
         "office": [{"path": d.path, "line": d.line, "rule": d.rule, "message": d.message} for d in judged.office],
         "scheduled": [{"path": s.path, "line": s.line, "title": s.title, "date": s.date.isoformat()} for s in judged.scheduled],

@@ -127,9 +127,7 @@ def _row(entry: ValidOrg, today: dt.date) -> OrgRow:
 def _items_this_quarter(entries: list[ValidOrg], category: str, today: dt.date) -> int:
     since = quarter_start(today)
     return sum(
-        1
-        for e in entries
-        if any(i.model.category == category and since <= i.date <= today and not is_hidden(i) for i in e.disclosures)
+        1 for e in entries if any(i.model.category == category and since <= i.date <= today and not is_hidden(i) for i in e.disclosures)
     )
 
 

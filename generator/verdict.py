@@ -23,17 +23,14 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import codeowners, ownership
+from . import changes, codeowners, ownership
+from .changes import Change, Frame, RevisionError, diff_with_results
 from .diagnostics import Diagnostic, Severity
 from .loader import position
 from .project import ORGS_DIR, TOWN_DIR, Dataset
 from .publication import brand_url, org_url, scheduled
 from .validate import Result
-
-if TYPE_CHECKING:
-    from .changes import Change
 
 CODEOWNERS_RULE = "codeowners-stale"
 
@@ -140,7 +137,6 @@ def changed_files(root: Path, base: str) -> list[str]:
     included under organizations/ and content/_town/), with their names as written (Chinese
     included: git's quoting is off). A git failure is an error, never an empty list: every path
     a pull request touches is judged, so not knowing them must fail the verdict, not pass it."""
-    from .changes import RevisionError
 
     def git(*args: str, check: bool = True) -> list[str]:
         proc = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(root), *args], capture_output=True)
@@ -211,19 +207,14 @@ def judge(
 
 def evaluate(root: Path, base: str, today: dt.date, author: str | None = None) -> tuple[Change, Verdict]:
     """`party365 diff BASE`: the change and its verdict (the one CI gives)."""
-    from . import changes
-
-    change, before, after = changes.diff_with_results(root, base, today)
+    change, before, after = diff_with_results(root, base, today)
     verdict = judge(before, after, change, changed_files(root, base), today, root, author)
     change.invalid = [d for d in verdict.blocking if d not in change.errors]  # what the report lists as 需要修改
-    change.verdict = verdict
     return change, verdict
 
 
-def conclusion(verdict: Verdict | None, fallback_errors: int) -> str:
+def conclusion(verdict: Verdict) -> str:
     """The diff's last line: exactly what CI will say."""
-    if verdict is None:  # a Change made without a verdict (library use): its own errors decide
-        return f"结论：有 {fallback_errors} 个错误，需要修改后才能合并。" if fallback_errors else "结论：可以合并。"
     notes = []
     if verdict.warnings:
         notes.append(f"改动的文件里有 {len(verdict.warnings)} 个警告，建议改正，不影响合并")
@@ -242,17 +233,28 @@ def conclusion(verdict: Verdict | None, fallback_errors: int) -> str:
     return f"结论：可以合并。自动检查会通过。{tail}"
 
 
-def summary(change: Change, verdict: Verdict | None) -> list[str]:
+def summary(change: Change, verdict: Verdict) -> list[str]:
     """The report's first word on the public site, which never contradicts what follows: a change
     of town data, pages, templates, configuration, code or CI says what it is and who reviews it;
     "不影响公开网站" only when nothing public changes and nothing is wrong."""
-    beyond = verdict.beyond_data if verdict is not None else []
-    if beyond:
-        return ["这次改动不只是组织的资料：", *(f"- {a.review_line()}" for a in beyond)]
-    errors = verdict.blocking if verdict is not None else [*change.errors, *change.invalid]
-    if change.empty and not errors:
+    if verdict.beyond_data:
+        return ["这次改动不只是组织的资料：", *(f"- {a.review_line()}" for a in verdict.beyond_data)]
+    if change.empty and not verdict.blocking:
         return ["这次改动不影响公开网站。"]
     return []
+
+
+def frame(change: Change, verdict: Verdict) -> Frame:
+    """The verdict around the change's report: its summary first, the conclusion CI gives last."""
+    return Frame(tuple(summary(change, verdict)), (*render_office(verdict), conclusion(verdict)))
+
+
+def render_text(change: Change, verdict: Verdict) -> str:
+    return changes.render_text(change, frame(change, verdict))
+
+
+def render_markdown(change: Change, verdict: Verdict) -> str:
+    return changes.render_markdown(change, frame(change, verdict))
 
 
 def render_office(verdict: Verdict) -> list[str]:
