@@ -114,11 +114,20 @@ def scheduled(entry: ValidOrg, today: dt.date) -> list[ValidItem[Disclosure]]:
     return [i for i in entry.disclosures if is_public(i) and i.date > today]
 
 
-def notice_status(model: Notice, today: dt.date) -> str:
-    """ "open", "upcoming" or "closed" on `today` (start and end both included)."""
-    if model.withdrawn or model.redact or model.end < today:
+def period_phase(start: dt.date, end: dt.date, today: dt.date) -> str:
+    """A period's phase on `today`, start and end both included: "upcoming", "open" or "closed".
+    The one time rule: assets/party365.js `phase` is the same rule, re-decided on the day a page
+    is read (tests/test_browser.py compares the two on every day of a year)."""
+    if today > end:
         return "closed"
-    return "upcoming" if model.start > today else "open"
+    return "upcoming" if today < start else "open"
+
+
+def notice_status(model: Notice, today: dt.date) -> str:
+    """ "open", "upcoming" or "closed" on `today`; a withdrawn or redacted notice is closed."""
+    if model.withdrawn or model.redact:
+        return "closed"
+    return period_phase(model.start, model.end, today)
 
 
 # ------------------------------------------------------------------ photos

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .markup import render_markdown
+from .publication import period_phase
 
 
 def cn_date(day: dt.date | None) -> str:
@@ -37,6 +38,17 @@ def cn_start(day: dt.date, today: dt.date) -> str:
     return f"将于 {when} 开始公示"
 
 
+def countdown_text(start: dt.date, end: dt.date, today: dt.date) -> str:
+    """What a notice's countdown says on `today`: 剩余 N 天, 将于…开始公示 or 已结束 (the same text
+    assets/party365.js `countdownText` writes on the day the page is read)."""
+    phase = period_phase(start, end, today)
+    if phase == "closed":
+        return "已结束"
+    if phase == "upcoming":
+        return cn_start(start, today)
+    return f"剩余 {(end - today).days + 1} 天"
+
+
 def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> Environment:
     """An autoescaping environment over `generator/templates/<templates>`."""
     env = Environment(
@@ -50,5 +62,6 @@ def html_environment(templates: str, *, keep_trailing_newline: bool = False) -> 
     env.filters["cn_date"] = cn_date
     env.filters["tel"] = tel_uri
     env.filters["cn_start"] = cn_start
+    env.globals["countdown_text"] = countdown_text
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # cleaned by an allowlist
     return env

@@ -281,3 +281,32 @@ def test_a_notice_joins_the_open_ones_on_the_day_it_starts(browser, upcoming_ser
 def test_a_notice_of_another_year_says_the_year(browser, upcoming_server: str) -> None:
     home = _read_on(browser, upcoming_server, "", "2025-12-20", (D,))
     assert home[D] == ["jijiang", "将于 2026年11月28日 开始公示"]
+
+
+def test_the_time_rule_is_the_same_in_python_and_in_the_browser(browser, server: str) -> None:
+    """Every notice of the demo on every day of a year around the demo's date: the phase and the
+    countdown text the build writes (publication.period_phase, templating.countdown_text) are
+    what party365.js writes when the page is read that day."""
+    import datetime as dt
+
+    from generator.project import find_root
+    from generator.publication import period_phase
+    from generator.templating import countdown_text
+    from generator.validate import validate
+
+    root = find_root(Path(__file__).resolve().parents[1])
+    assert root is not None
+    town = validate(root, dt.date(2026, 11, 26)).dataset
+    periods = sorted({(i.model.start, i.model.end) for e in town.valid.orgs.values() for i in e.notices})
+    assert len(periods) >= 10
+    days = [dt.date(2026, 6, 1) + dt.timedelta(days=n) for n in range(366)]
+    cases = [(s.isoformat(), e.isoformat(), d.isoformat()) for s, e in periods for d in days]
+    page = browser.new_page()
+    page.goto(server + "gongshi/")
+    found = page.evaluate(
+        "cases => cases.map(([s, e, d]) => [window.p365Time.phase(s, e, d), window.p365Time.countdownText(s, e, d)])", cases
+    )
+    page.close()
+    expected = [[period_phase(s, e, d), countdown_text(s, e, d)] for s, e in periods for d in days]
+    differ = [(case, got, want) for case, got, want in zip(cases, found, expected, strict=True) if got != want]
+    assert differ == [], differ[:5]

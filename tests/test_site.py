@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -13,7 +14,7 @@ from xml.etree import ElementTree
 
 import markdown
 import pytest
-from conftest import TODAY, Town, org_yml
+from conftest import TODAY, Town, notice_md, org_yml
 from sitetown import HARDSHIP_TITLE, INTERNAL_TITLE, REDACTED_TEXT, make_site_town, mkdocs_build, new_site_town, tree_digest
 
 from generator.site import generate
@@ -370,3 +371,17 @@ def test_withdrawn_items_are_not_search_hits(built: Path) -> None:
     page = (built / "dangwu/taoyuan-cun/index.html").read_text(encoding="utf-8")
     tombstone = re.search(r'<article class="p365-item p365-withdrawn" id="2026-11-04-chehui"([^>]*)>', page)
     assert tombstone is not None and "data-pagefind-ignore" in tombstone.group(1)
+
+
+def test_a_withdrawn_notice_says_so_on_any_day_it_is_read(town: Town) -> None:
+    """A notice withdrawn during its period says 已撤回, with no dates for the page's script to
+    re-decide: read the next day, it must not turn into "剩余 N 天" beside its tombstone."""
+    town.add_org("a-cun")
+    start, end = TODAY - dt.timedelta(days=2), TODAY + dt.timedelta(days=5)
+    withdrawn = f"withdrawn: {{date: {TODAY.isoformat()}, reason: 名单有误}}\n"
+    town.write(f"organizations/a-cun/notices/{start.isoformat()}-x.md", notice_md(start.isoformat(), end.isoformat(), extra=withdrawn))
+    page = generate(town.root, TODAY, cache_dir=town.root / "cache").files["dangwu/a-cun.md"]
+    assert isinstance(page, Page)
+    html = page.filled()
+    assert '<span class="p365-countdown p365-closed">已撤回</span>' in html
+    assert "剩余" not in html and 'data-start="' not in html

@@ -22,20 +22,31 @@
     return "将于 " + when + " 开始公示";
   }
 
+  /* The one time rule (publication.period_phase and templating.countdown_text in Python; a test
+     compares both on every day of a year): a period's phase on a day, start and end included,
+     and what its countdown says. */
+  function phase(start, end, today) {
+    if (today > end) return "closed";
+    return today < start ? "upcoming" : "open";
+  }
+
+  function countdownText(start, end, today) {
+    var p = phase(start, end, today);
+    if (p === "closed") return "已结束";
+    if (p === "upcoming") return startsOn(start, today);
+    return "剩余 " + (days(today, end) + 1) + " 天";
+  }
+
+  window.p365Time = { phase: phase, countdownText: countdownText };
+
   function updateCountdowns(root) {
     var today = chinaToday();
     root.querySelectorAll(".p365-countdown").forEach(function (el) {
       var start = el.getAttribute("data-start");
       var end = el.getAttribute("data-end");
-      if (!start || !end) return;
-      if (today > end) {
-        el.textContent = "已结束";
-        el.classList.add("p365-closed");
-      } else if (today < start) {
-        el.textContent = startsOn(start, today);
-      } else {
-        el.textContent = "剩余 " + (days(today, end) + 1) + " 天";
-      }
+      if (!start || !end) return; // a withdrawn notice: 已撤回, whatever the day
+      el.textContent = countdownText(start, end, today);
+      if (phase(start, end, today) === "closed") el.classList.add("p365-closed");
     });
   }
 
@@ -69,7 +80,7 @@
       var moved = 0;
       Array.prototype.slice.call(upcoming.children).forEach(function (el) {
         var countdown = el.querySelector(".p365-countdown[data-start]");
-        if (!countdown || countdown.getAttribute("data-start") > today) return;
+        if (!countdown || phase(countdown.getAttribute("data-start"), endOf(el), today) === "upcoming") return;
         var end = endOf(el);
         var open = list ? Array.prototype.slice.call(target.children) : [];
         if (!list) {
@@ -124,7 +135,7 @@
       var periods = el.getAttribute("data-periods").split(" ").filter(Boolean);
       el.textContent = String(periods.filter(function (p) {
         var parts = p.split("/");
-        return parts[0] <= today && today <= parts[1];
+        return phase(parts[0], parts[1], today) === "open";
       }).length);
     });
   }
