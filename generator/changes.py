@@ -23,11 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import io
 import json
 import os
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -265,31 +263,61 @@ def snapshot(ds: Dataset) -> Snapshot:
 
 
 def checkout(root: Path, revision: str, dest: Path) -> None:
-    """Write the town data (organizations/ and content/_town/) as of `revision` into `dest`."""
+    """Write the town data (organizations/ and content/_town/) as of `revision` into `dest`, byte
+    for byte as committed. Read from git's objects (ls-tree, cat-file), never through `git archive`
+    or a checkout: those obey the revision's own .gitattributes, so a committed `export-ignore`
+    could hide a published item from the comparison and let its deletion pass."""
     wanted = [ORGS_DIR, TOWN_DIR.as_posix()]
-    listed = subprocess.run(["git", "-C", str(root), "ls-tree", "--name-only", revision, "--", *wanted], capture_output=True, text=True)
+    listed = subprocess.run(["git", "-C", str(root), "ls-tree", "-r", "-z", revision, "--", *wanted], capture_output=True)
     if listed.returncode != 0:
-        raise RevisionError(f"找不到版本 {revision}：{listed.stderr.strip() or 'git 出错'}。请写分支名、标签或提交号，例如 origin/main")
-    present = [p for p in wanted if p in listed.stdout.split()]
-    if not present:
-        dest.mkdir(parents=True, exist_ok=True)
-        return
-    archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", revision, "--", *present], capture_output=True)
-    if archive.returncode != 0:
-        raise RevisionError(f"无法读取版本 {revision} 的数据：{archive.stderr.decode(errors='replace').strip()}")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        members = tar.getmembers()
-        tar.extractall(dest, members=[m for m in members if not m.issym()], filter="data")
-        # A committed link is kept as it was, whatever it points at (tarfile's filter refuses links
-        # that leave the folder): the loader refuses every link as it does in the working tree, so
-        # both sides report the same finding. Made last, so that nothing is written through one.
-        for member in members:
-            name = PurePosixPath(member.name)
-            if member.issym() and not name.is_absolute() and ".." not in name.parts:
-                target = dest / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if not os.path.lexists(target):
-                    os.symlink(member.linkname, target)
+        reason = listed.stderr.decode("utf-8", errors="replace").strip() or "git 出错"
+        raise RevisionError(f"找不到版本 {revision}：{reason}。请写分支名、标签或提交号，例如 origin/main")
+    dest.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for record in listed.stdout.split(b"\0"):
+        meta, _, raw = record.partition(b"\t")
+        if not raw:
+            continue
+        mode, kind, sha = meta.split()
+        name = PurePosixPath(raw.decode("utf-8", errors="surrogateescape"))
+        if kind == b"blob" and not name.is_absolute() and ".." not in name.parts:
+            entries.append((mode, sha, name))  # a submodule (kind commit) is no data: the loader reports the folder
+    contents = _blobs(root, [sha for _, sha, _ in entries])
+    links = []
+    for mode, sha, name in entries:
+        target = dest / name
+        if mode == b"120000":
+            links.append((target, contents[sha].decode("utf-8", errors="surrogateescape")))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(contents[sha])
+    # A committed link is kept as it was, whatever it points at: the loader refuses every link as it
+    # does in the working tree, so both sides report the same finding. Made last, so that nothing
+    # is written through one.
+    for target, link in links:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(target):
+            os.symlink(link, target)
+
+
+def _blobs(root: Path, shas: list[bytes]) -> dict[bytes, bytes]:
+    """The contents of git blobs, in one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    unique = list(dict.fromkeys(shas))
+    proc = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], input=b"".join(s + b"\n" for s in unique), capture_output=True)
+    if proc.returncode != 0:
+        raise RevisionError(f"无法读取版本的数据：{proc.stderr.decode('utf-8', errors='replace').strip() or 'git 出错'}")
+    out, found, at = proc.stdout, {}, 0
+    for sha in unique:
+        eol = out.index(b"\n", at)
+        header = out[at:eol].split()
+        if len(header) != 3:
+            raise RevisionError(f"无法读取版本的数据：git 没有对象 {sha.decode()}")
+        size = int(header[2])
+        found[sha] = out[eol + 1 : eol + 1 + size]
+        at = eol + 1 + size + 1
+    return found
 
 
 # ------------------------------------------------------------------ comparing

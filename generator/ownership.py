@@ -70,8 +70,13 @@ class Area:
 
 
 def area_of(path: str) -> Area:
-    """The area a repository path (POSIX, relative to the root) belongs to."""
+    """The area a repository path (POSIX, relative to the root) belongs to. git's own files
+    (.gitattributes, .gitignore, .gitmodules …) are the repository's configuration wherever
+    they are: a .gitattributes in an organization's folder changes how git exports, compares
+    and merges files, so it is never an organization's data."""
     parts = path.split("/")
+    if parts[-1].startswith(".git"):
+        return Area(Kind.CI)
     if parts[0] == ORGS_DIR and len(parts) > 2 and parts[1]:
         return Area(Kind.ORG, parts[1])
     if path in LOCATIONS.values():
@@ -168,11 +173,21 @@ def group(files: Sequence[str], owners: Owners) -> list[AreaChange]:
 def judge(files: Sequence[str], owners: Owners, author: str | None) -> PathJudgement:
     """Every changed path against its owners: a path outside what the author may change blocks
     the pull request, naming the paths and who must approve them."""
-    if author is not None and not MAINTAINER_RE.fullmatch(author):
-        author = None  # not a forge login: judged as unknown (organization folders only)
     areas = group(files, owners)
+    if author is not None and not MAINTAINER_RE.fullmatch(author):
+        # Not a login the owners can name (a bot, an over-long name): it owns nothing. Never
+        # judged as a local run, which would take every organization folder as the author's.
+        blocking = [_unknown_author(a, author) for a in areas if a.area.kind is not Kind.CODEOWNERS]
+        return PathJudgement(areas, blocking)
     blocking = [_not_yours(a, author, owners) for a in areas if not owners.may_change(author, a.area)]
     return PathJudgement(areas, blocking)
+
+
+def _unknown_author(change: AreaChange, author: str) -> Diagnostic:
+    who = _at(change.approvers) or "镇党委"
+    message = f"提交人“{author[:60]}”不是能写进维护人名单的用户名，无法核对他能改哪些文件：{change.area.label}（{change.shown_paths()}）"
+    fix = f"请 {who} 提交这些改动，或由他们批准"
+    return Diagnostic(change.paths[0], 1, 1, Severity.ERROR, RULE_NOT_YOURS, message, "、".join(change.paths), fix)
 
 
 def _not_yours(change: AreaChange, author: str | None, owners: Owners) -> Diagnostic:

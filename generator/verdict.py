@@ -95,15 +95,20 @@ def scheduled_items(ds: Dataset, today: dt.date) -> list[Scheduled]:
     return sorted(found, key=lambda s: (s.date, s.path))
 
 
-def stale_codeowners(root: Path, ds: Dataset) -> list[Diagnostic]:
+def stale_codeowners(root: Path, ds: Dataset, base: dict[str, str] | None = None) -> list[Diagnostic]:
     """A CODEOWNERS file (of any forge) that the data no longer matches, with the exact command
     and the lines to add. A repository that keeps no CODEOWNERS file is not checked. The line of
-    an organization whose org.yml does not validate is left out of the comparison: its owners are
-    unknown until it does (its own error says so), and the file keeps the line it has."""
+    an organization whose org.yml does not validate is left out of the comparison (its owners are
+    unknown until it does; its own error says so), but it may only be the line it was at the base
+    (`base`: each location's text there) or the town office's alone: a pull request cannot hand
+    such an organization's folder to someone else."""
     unknown = tuple(f"/{ORGS_DIR}/{slug}/ " for slug in ds.orgs if slug not in ds.valid.orgs)
 
     def known(text: str) -> list[str]:
         return [line for line in text.splitlines() if not line.startswith(unknown)]
+
+    def kept(text: str) -> set[str]:
+        return {line for line in text.splitlines() if line.startswith(unknown)}
 
     found = []
     for flavour, location in codeowners.LOCATIONS.items():
@@ -112,15 +117,27 @@ def stale_codeowners(root: Path, ds: Dataset) -> list[Diagnostic]:
             continue
         current = target.read_text(encoding="utf-8", errors="replace")
         wanted = codeowners.render(ds, flavour)
-        if known(current) == known(wanted):
+        allowed = kept(wanted) | kept((base or {}).get(location, ""))
+        if known(current) == known(wanted) and kept(current) <= allowed:
             continue
         have = set(current.splitlines())
         missing = [line for line in known(wanted) if line and line not in have]
+        missing += sorted(kept(wanted) - have) if not kept(current) <= allowed else []
         lines = "；".join(missing[:5]) + ("……" if len(missing) > 5 else "")
         found.append(
             Diagnostic(location, 1, 1, Severity.ERROR, CODEOWNERS_RULE, f"{location} 不是最新的（有新组织或维护人有变动）",
                        lines, codeowners_fix(flavour, missing))
         )  # fmt: skip
+    return found
+
+
+def base_codeowners(root: Path, base: str) -> dict[str, str]:
+    """Each CODEOWNERS file as it is at `base` (the ones it has)."""
+    found = {}
+    for location in codeowners.LOCATIONS.values():
+        proc = subprocess.run(["git", "-C", str(root), "show", f"{base}:{location}"], capture_output=True)
+        if proc.returncode == 0:
+            found[location] = proc.stdout.decode("utf-8", errors="replace")
     return found
 
 
@@ -145,7 +162,12 @@ def changed_files(root: Path, base: str) -> list[str]:
             raise RevisionError(f"无法列出这次改动的文件（git {args[0]}）：{reason}")
         return [name for name in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0") if name]
 
-    merge_base = [line.strip() for line in git("merge-base", base, "HEAD", check=False)]
+    merge_base = " ".join(git("merge-base", "--all", base, "HEAD", check=False)).split()  # one per line
+    if len(merge_base) > 1:  # a criss-cross merge: the real merge would use a base of its own, not the files judged here
+        raise RevisionError(
+            f"这次改动和 {base} 有 {len(merge_base)} 个共同的起点（交叉合并），无法确定合并后会改动哪些文件："
+            f"请先把 {base} 合并进来（git merge {base}）或在它上面重新提交"
+        )
     start = merge_base[0] if merge_base else base
     names = git("diff", "-z", "--name-only", "--relative", "--no-renames", start)
     # Files not yet added count where a clerk prepares data (a new photo, a new item); elsewhere an
@@ -176,7 +198,14 @@ def pages_of(change: Change, ds: Dataset | None = None, files: Sequence[str] = (
 
 
 def judge(
-    before: Result, after: Result, change: Change, files: list[str], today: dt.date, root: Path | None = None, author: str | None = None
+    before: Result,
+    after: Result,
+    change: Change,
+    files: list[str],
+    today: dt.date,
+    root: Path | None = None,
+    author: str | None = None,
+    base_owners: dict[str, str] | None = None,
 ) -> Verdict:
     """The verdict from the base's and the working tree's validation, the diff and the touched
     files; each touched path is judged against its owners as the base names them."""
@@ -199,7 +228,7 @@ def judge(
             verdict.office.append(d)
     verdict.blocking += change.errors
     if root is not None:
-        verdict.blocking += stale_codeowners(root, after.dataset)
+        verdict.blocking += stale_codeowners(root, after.dataset, base_owners)
     verdict.scheduled = [s for s in scheduled_items(after.dataset, today) if s.path in touched]
     verdict.pages = pages_of(change, after.dataset, files)
     return verdict
@@ -208,7 +237,7 @@ def judge(
 def evaluate(root: Path, base: str, today: dt.date, author: str | None = None) -> tuple[Change, Verdict]:
     """`party365 diff BASE`: the change and its verdict (the one CI gives)."""
     change, before, after = diff_with_results(root, base, today)
-    verdict = judge(before, after, change, changed_files(root, base), today, root, author)
+    verdict = judge(before, after, change, changed_files(root, base), today, root, author, base_codeowners(root, base))
     change.invalid = [d for d in verdict.blocking if d not in change.errors]  # what the report lists as 需要修改
     return change, verdict
 

@@ -830,6 +830,7 @@ def test_a_pull_request_that_patches_the_checker_is_judged_by_the_main_branch(to
     # The workflow the pull request carries is not the one that runs: pull_request_target takes the main branch's.
     workflow = yaml_of(GITHUB)
     assert set(workflow[True]) >= {"pull_request_target", "pull_request"}  # YAML 1.1 reads the key `on` as true
+    assert workflow[True]["pull_request_target"] == {"branches": ["main"]}  # no verdict for a request into another branch
     verdict, preview = workflow["jobs"]["verdict"], workflow["jobs"]["preview"]
     assert verdict["if"] == "github.event_name == 'pull_request_target'" and preview["if"] == "github.event_name == 'pull_request'"
     assert preview["permissions"] == {"contents": "read"} and "secrets" not in GITHUB.read_text(encoding="utf-8")
@@ -977,6 +978,68 @@ def test_a_git_failure_fails_the_verdict_instead_of_judging_no_files(repo: Town)
 
     with pytest.raises(RevisionError, match="无法列出这次改动的文件"):
         changed_files(repo.root, "no-such-branch")
+
+
+@pytest.mark.parametrize("author", ["renovate[bot]", "a" * 41, "clerk@evil", ""])
+def test_an_author_the_owners_cannot_name_owns_nothing(repo: Town, cli_run, author: str) -> None:
+    """A login that cannot be a maintainer (a bot, a name longer than GitHub allows) is never
+    judged as a local run, which would take every organization's folder as the author's."""
+    repo.write("organizations/a-cun/disclosures/2026-11-25-huodong.md", disclosure_md("三会一课"))
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--author", author)
+    assert result.code == 1 and "[path-not-yours]" in result.out, result.out
+
+
+def test_a_committed_export_ignore_cannot_hide_a_published_item(repo: Town, cli_run) -> None:
+    """The base is read from git's objects, not through `git archive` (which obeys the revision's
+    own .gitattributes): an item marked export-ignore at the base is still there to be deleted."""
+    repo.write("organizations/a-cun/disclosures/.gitattributes", "2026-11-02-dangfei.md export-ignore\n")
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "attributes")
+    (repo.root / "organizations/a-cun/disclosures/2026-11-02-dangfei.md").unlink()
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--author", "clerk")
+    assert result.code == 1 and "[diff-item-removed]" in result.out, result.out
+
+
+def test_git_configuration_in_a_folder_is_not_the_organizations(repo: Town, cli_run) -> None:
+    repo.write("organizations/a-cun/.gitattributes", "*.md merge=union\n")
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--author", "clerk", "--format", "json")
+    payload = json.loads(result.out)
+    assert result.code == 1 and [a["area"] for a in payload["verdict"]["areas"]] == ["ci"]
+    assert "自动检查和发布流程（CI）" in payload["verdict"]["blocking"][0]["message"]
+
+
+def test_a_criss_cross_history_is_refused_not_judged_on_the_wrong_files(repo: Town, cli_run) -> None:
+    """Two merge bases: the real merge would use a base of its own, so the files judged against
+    one of them are not what the merge changes."""
+    _git(repo.root, "checkout", "-q", "-b", "side")
+    repo.write("organizations/a-cun/disclosures/2026-11-20-side.md", disclosure_md("三会一课"))
+    _commit(repo)
+    _git(repo.root, "checkout", "-q", "main")
+    repo.write("organizations/a-cun/disclosures/2026-11-21-main.md", disclosure_md("三会一课"))
+    _commit(repo)
+    _git(repo.root, "checkout", "-q", "-b", "pr")
+    _git(repo.root, "merge", "-q", "--no-ff", "-m", "pr", "side")
+    _git(repo.root, "checkout", "-q", "main")
+    _git(repo.root, "merge", "-q", "--no-ff", "-m", "main", "side")
+    _git(repo.root, "checkout", "-q", "pr")
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--author", "clerk")
+    assert result.code == 1 and "交叉合并" in result.err, result.out + result.err
+
+
+def test_codeowners_cannot_hand_an_invalid_organizations_folder_to_someone_else(repo: Town, cli_run) -> None:
+    repo.add_org("b-cun")
+    org = repo.root / "organizations/b-cun/org.yml"
+    org.write_text(org.read_text(encoding="utf-8").replace("schema: 1", "schema: 99"), encoding="utf-8")  # invalid at the base
+    assert cli_run("codeowners", "--root", str(repo.root)).code == 0
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "b")
+    _git(repo.root, "branch", "-f", "base", "HEAD")
+    owners = repo.root / ".github/CODEOWNERS"
+    text = owners.read_text(encoding="utf-8")
+    assert "/organizations/b-cun/ @town-office\n" in text
+    owners.write_text(text.replace("/organizations/b-cun/ @town-office\n", "/organizations/b-cun/ @clerk\n"), encoding="utf-8")
+    result = cli_run("diff", "base", "--root", str(repo.root), "--today", "2026-11-26", "--author", "clerk")
+    assert result.code == 1 and "[codeowners-stale]" in result.out, result.out
 
 
 def test_the_summary_never_contradicts_the_errors(repo: Town, cli_run) -> None:
