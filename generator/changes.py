@@ -25,6 +25,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -713,10 +714,24 @@ def render_text(change: Change, frame: Frame | None = None) -> str:
     return show("\n".join(lines))  # a value with a direction control cannot reorder the report
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def md_text(text: str) -> str:
+    """Text from the data as Markdown shows it, literally: a title cannot become a link, an image,
+    emphasis or a heading in the pull request's comment the reviewer reads."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_line(line: str) -> str:
+    """A line of the verdict's frame (it names paths and data) as literal Markdown, its bullet kept."""
+    return "- " + md_text(line[2:]) if line.startswith("- ") else md_text(line)
+
+
 def _md_entry(e: Entry) -> list[str]:
     links = "".join(f" [{label}]({url_path(path)})" for label, path in e.links)
-    lines = [f"- {e.text}{links}"]
-    lines += [f"  - {d.strip()}" if not d.startswith("  ") else f"    - {d.strip()}" for d in e.details]
+    lines = [f"- {md_text(e.text)}{links}"]
+    lines += [f"  - {md_text(d.strip())}" if not d.startswith("  ") else f"    - {md_text(d.strip())}" for d in e.details]
     return lines
 
 
@@ -724,7 +739,7 @@ def render_markdown(change: Change, frame: Frame | None = None) -> str:
     frame = frame or Frame.of(change)
     lines = ["### 这次改动对公开网站的影响", ""]
     if frame.summary:
-        lines += [*frame.summary, ""]
+        lines += [*map(_md_line, frame.summary), ""]
     for title, entries in _sections(change):
         if entries:
             lines += [f"**{title}（{len(entries)}）**", ""]
@@ -739,9 +754,9 @@ def render_markdown(change: Change, frame: Frame | None = None) -> str:
         lines.append("")
     if change.errors or change.invalid:
         lines += ["**需要修改**", ""]
-        lines += [f"- `{d.path}:{d.line}:{d.col}` [{d.rule}] {d.message}。修改：{d.fix}" for d in change.errors + change.invalid]
+        lines += [f"- `{d.path}:{d.line}:{d.col}` [{d.rule}] {md_text(d.message)}。修改：{d.fix}" for d in change.errors + change.invalid]
         lines.append("")
-    lines += frame.closing
+    lines += map(_md_line, frame.closing)
     return show("\n".join(lines)) + "\n"  # the pull request's comment shows a hidden character as ⟨U+202E⟩
 
 

@@ -316,4 +316,4 @@ def test_the_review_links_a_photo_by_its_encoded_url() -> None:
         "a-cun", "photos/会议 照片(1).jpg", None, PhotoState("k", preview)
     )
     markdown = render_markdown(change)
-    assert f"- a-cun/photos/会议 照片(1).jpg [预览]({quote(preview)})\n" in markdown
+    assert f"- a-cun/photos/会议 照片\\(1\\).jpg [预览]({quote(preview)})\n" in markdown

@@ -1146,3 +1146,14 @@ def test_a_link_committed_at_the_base_is_refused_on_both_sides(repo: Town, cli_r
     result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26")
     assert result.code == 0, result.out  # already at the base, not touched: the office's to fix
     assert "organizations/a-cun/disclosures/2026-11-05-link.md:1:1: 错误 [file-outside]" in result.out
+
+
+def test_the_pull_requests_comment_shows_data_literally(repo: Town, cli_run) -> None:
+    """A title written as Markdown is shown as written in the reviewer's comment, not as a link or image."""
+    title = "[点此核对名单](https://evil.example/x) ![图](https://evil.example/y.png)"
+    repo.write(
+        "organizations/a-cun/disclosures/2026-11-25-huodong.md", disclosure_md("三会一课").replace("title: 三会一课", f"title: '{title}'")
+    )
+    result = cli_run("diff", "main", "--root", str(repo.root), "--today", "2026-11-26", "--author", "clerk", "--format", "markdown")
+    assert "\\[点此核对名单\\]\\(https://evil.example/x\\) \\!\\[图\\]" in result.out, result.out
+    assert "](https://evil.example" not in result.out
