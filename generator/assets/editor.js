@@ -149,16 +149,20 @@
         // The entry a widget gets is not re-rendered when another field changes: look for a new start.
         this.timer = win.setInterval(function () {
           var start = entryValue(self.props, "start");
-          if (start !== self.state.start) self.setState({ start: start }, self.fill);
+          var previous = self.state.start;
+          if (start !== previous) self.setState({ start: start }, function () { self.fill(previous); });
         }, 300);
         this.fill();
       },
       componentWillUnmount: function () {
         win.clearInterval(this.timer);
       },
-      fill: function () {
+      // An empty end, or the end proposed for the start before it was corrected, follows the start;
+      // an end the clerk wrote is left alone.
+      fill: function (previous) {
         var proposal = proposeEnd(cal, this.state.start);
-        if (proposal && !this.props.value) this.props.onChange(proposal);
+        var stale = previous ? proposeEnd(cal, previous) : null;
+        if (proposal && (!this.props.value || this.props.value === stale)) this.props.onChange(proposal);
       },
       render: function () {
         var props = this.props;
