@@ -155,11 +155,6 @@ class PathJudgement:
     areas: list[AreaChange]
     blocking: list[Diagnostic]
 
-    @property
-    def beyond_data(self) -> list[AreaChange]:
-        """Changes that are not an organization's data: each says what it is and who reviews it."""
-        return [a for a in self.areas if a.affects_site]
-
 
 def group(files: Sequence[str], owners: Owners) -> list[AreaChange]:
     by_area: dict[Area, list[str]] = {}

@@ -24,8 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, codeowners, ownership
+from . import codeowners, ownership
 from .changes import Change, Frame, RevisionError, diff_with_results
+from .changes import render_markdown as _changes_markdown
+from .changes import render_text as _changes_text
 from .diagnostics import Diagnostic, Severity
 from .loader import position
 from .project import ORGS_DIR, TOWN_DIR, Dataset
@@ -279,11 +281,11 @@ def frame(change: Change, verdict: Verdict) -> Frame:
 
 
 def render_text(change: Change, verdict: Verdict) -> str:
-    return changes.render_text(change, frame(change, verdict))
+    return _changes_text(change, frame(change, verdict))
 
 
 def render_markdown(change: Change, verdict: Verdict) -> str:
-    return changes.render_markdown(change, frame(change, verdict))
+    return _changes_markdown(change, frame(change, verdict))
 
 
 def render_office(verdict: Verdict) -> list[str]:
